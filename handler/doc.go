@@ -1,0 +1,58 @@
+// Package handler is fastbase's BaseHTTPRequestHandler: the API a request
+// handler is written against, method dispatch, response framing, the access
+// log format and the built-in handlers.
+//
+// # Writing a handler
+//
+// A [Handler] is a table of [Func] by method, plus the attributes of
+// http.server's handler class (ServerVersion, SysVersion, ProtocolVersion).
+// A Func gets a [*Request], which is both sides of the exchange, named as in
+// the seed so that a reader of Python's http.server finds every piece:
+//
+//	h := handler.New().Handle("GET", func(r *handler.Request) {
+//		r.SendResponse(200, "")
+//		r.SendHeader("Content-Type", "text/plain")
+//		r.EndHeaders()
+//		fmt.Fprintf(r, "path=%s\n", r.Path())
+//	})
+//
+// Request accessors: [Request.ClientAddress], [Request.AddressString],
+// [Request.Command], [Request.Path], [Request.RequestVersion],
+// [Request.Header], [Request.Headers], [Request.Body], and [Request.Parsed]
+// for the zero-copy [codec.Request]. Response calls: [Request.SendResponse],
+// [Request.SendHeader], [Request.EndHeaders], [Request.Write] and
+// [Request.SendError]. A method with no Func is answered 501
+// "Unsupported method ('BREW')", and a panic in a Func becomes a 500 page.
+//
+// # Lifetime
+//
+// A Request and everything it returns that is a view (slices, the
+// [codec.Request]) may be used only by the goroutine running the handler and
+// only until the handler returns: the engine reuses the Request and the
+// buffers behind it for the next request. Strings returned by accessors are
+// copies and may be kept. The response is built in memory and written to the
+// socket after the handler returns, so handler calls never block on the
+// network.
+//
+// # Framing
+//
+// A handler may leave Content-Length out, as the seed's handlers do:
+// [Request.Finish] adds it when the connection stays open, so seed-style
+// handlers work on keep-alive connections. It also decides whether the
+// connection may stay open, following http.server (HTTP/0.9 and errors
+// close, ProtocolVersion "HTTP/1.0" closes) and closing whenever the body
+// does not match a Content-Length the handler sent.
+//
+// # Server side
+//
+// The engine drives a request with [Request.Begin], [Handler.Serve] (or
+// [Request.ServeParseError] for a request the parser refused) and
+// [Request.Finish], then logs it with [AppendRequestLog]. This package knows
+// nothing of sockets or gnet: it reads a parsed request and appends bytes to
+// a buffer.
+//
+// # Built-in handlers
+//
+// [Echo], [Threads] and [NotFound] are the seed's examples; [Hello] is the
+// TechEmpower plaintext handler, whose whole path does not allocate.
+package handler

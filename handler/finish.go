@@ -1,0 +1,107 @@
+package handler
+
+import "github.com/fastbase/fastbase/codec"
+
+// Finish completes the response and returns the output buffer given to
+// [Request.Begin], extended by the response, and whether the connection may
+// stay open afterwards. It is called by the server once the handler has
+// returned; after it only [Request.Status], [Request.BodySize],
+// [Request.RequestLine] and [Request.Panic] may be used, until the next
+// Begin.
+//
+// Framing lives here, so that a handler written as in the seed, which never
+// sends Content-Length, works on a keep-alive connection:
+//
+//   - A handler that sent nothing (or only an interim 1xx response) gets a
+//     500 error page.
+//   - A head the handler left open is ended.
+//   - An HTTP/0.9 request gets the body alone, and the connection closes.
+//   - When the handler sent neither Content-Length nor Transfer-Encoding and
+//     the status allows a body, Finish adds "Content-Length: N" to the head,
+//     N being the bytes the handler wrote (for HEAD: would have written). It
+//     does not when the response is http.server's byte for byte: protocol
+//     HTTP/1.0 and the connection closing, where the close ends the body.
+//   - Persistence: the connection stays open only if close_connection is
+//     false (see [Request.Begin], [Request.SendHeader]), the response is not
+//     an error from [Request.SendError], and a Content-Length the handler
+//     sent matches the body. A length that lies would make the client read
+//     the rest of this body as the next response, or wait for bytes that
+//     never come, so the connection closes and the client sees EOF instead.
+//   - An HTTP/1.1 response on a connection that closes says
+//     "Connection: close", and a kept HTTP/1.0 connection says
+//     "Connection: keep-alive", unless the handler sent a Connection header
+//     itself.
+func (r *Request) Finish() (dst []byte, keepAlive bool) {
+	if r.status < 200 {
+		r.SendError(500, "", "")
+	}
+	if r.state == stateHead {
+		r.EndHeaders()
+	}
+	keepAlive = r.keepAlive()
+	if !r.http09 {
+		r.frame(keepAlive)
+	}
+	dst = r.dst
+	r.dst = nil
+	r.finished = true
+	return dst, keepAlive
+}
+
+// keepAlive decides whether the connection may carry another request.
+func (r *Request) keepAlive() bool {
+	if r.closeConn || r.http09 || r.errCode != 0 {
+		return false
+	}
+	if r.sentLength == badLength {
+		return false
+	}
+	if r.sentLength >= 0 && !r.head && codec.BodyAllowed(r.status) && r.sentLength != int64(r.bodyLen) {
+		return false
+	}
+	return true
+}
+
+// frame adds the headers keepAlive and the body need to the head: the
+// Content-Length the handler did not send, and the Connection header that
+// tells the client what the server will do.
+func (r *Request) frame(keepAlive bool) {
+	var buf [64]byte
+	extra := buf[:0]
+	if r.needsLength(keepAlive) {
+		extra = codec.AppendContentLength(extra, r.bodyLen)
+	}
+	if !r.sentConnection {
+		if !keepAlive && r.h.persistent() {
+			extra = append(extra, "Connection: close\r\n"...)
+		} else if keepAlive && r.req.Major == 1 && r.req.Minor == 0 {
+			extra = append(extra, "Connection: keep-alive\r\n"...)
+		}
+	}
+	if len(extra) > 0 {
+		r.insertHead(extra)
+	}
+}
+
+// needsLength reports whether Finish must add Content-Length.
+func (r *Request) needsLength(keepAlive bool) bool {
+	if r.sentLength != noLength || r.sentChunked || !codec.BodyAllowed(r.status) {
+		return false
+	}
+	if r.head && r.bodyLen == 0 {
+		// A HEAD handler that wrote nothing gives no length to report, and
+		// a HEAD response has no body to delimit.
+		return false
+	}
+	return keepAlive || r.h.persistent()
+}
+
+// insertHead inserts header lines before the blank line that ends the head,
+// moving the body up. Bodies that reach here are built in memory by the
+// handler, so the move is a memmove of what was just written.
+func (r *Request) insertHead(lines []byte) {
+	n := len(r.dst)
+	r.dst = append(r.dst, lines...)
+	copy(r.dst[r.headerEnd+len(lines):], r.dst[r.headerEnd:n])
+	copy(r.dst[r.headerEnd:], lines)
+}

@@ -1,0 +1,156 @@
+package handler
+
+import (
+	"runtime"
+	"strings"
+)
+
+// Defaults of the [Handler] fields; an empty field means its default.
+const (
+	// DefaultServerVersion is the Server header's first word, http.server's
+	// server_version.
+	DefaultServerVersion = "fastbase/0.1"
+	// DefaultProtocolVersion is the version of every status line.
+	// http.server's default is "HTTP/1.0", which closes the connection after
+	// each response; fastbase defaults to keep-alive.
+	DefaultProtocolVersion = "HTTP/1.1"
+)
+
+// DefaultSysVersion is the Server header's second word, like Python's
+// sys_version: "Go/" and the toolchain version, e.g. "Go/1.26.8".
+var DefaultSysVersion = "Go/" + goVersion()
+
+func goVersion() string {
+	v, _, _ := strings.Cut(runtime.Version(), " ")
+	return strings.TrimPrefix(v, "go")
+}
+
+// Func answers one request method: it is what do_GET is to a
+// BaseHTTPRequestHandler subclass. It runs on the goroutine that called
+// [Handler.Serve] and must be done with r when it returns.
+type Func func(r *Request)
+
+// Handler is the BaseHTTPRequestHandler analogue: a table of [Func] by method
+// plus the class attributes that shape every response.
+//
+// Configure a Handler (fields, [Handler.Handle]) before serving with it. Once
+// serving has begun it is read-only and safe for concurrent use by any number
+// of event loops and workers.
+type Handler struct {
+	// ServerVersion is the first word of the Server header (server_version);
+	// empty means [DefaultServerVersion].
+	ServerVersion string
+	// SysVersion is the second word of the Server header (sys_version);
+	// empty means [DefaultSysVersion].
+	SysVersion string
+	// ProtocolVersion is written in every status line (protocol_version);
+	// empty means [DefaultProtocolVersion]. Connections stay open between
+	// requests only when it is "HTTP/1.1" or later, compared as a string as
+	// http.server does; with "HTTP/1.0" every response closes its connection
+	// unless the handler sends "Connection: keep-alive", and responses are
+	// byte for byte those of http.server.
+	ProtocolVersion string
+
+	// methods is searched linearly: a handler has a handful of methods, and
+	// comparing a few short strings beats hashing the method for a map.
+	methods []route
+}
+
+type route struct {
+	method string
+	fn     Func
+}
+
+// New returns a Handler with every field set to its default and no methods.
+func New() *Handler {
+	return &Handler{
+		ServerVersion:   DefaultServerVersion,
+		SysVersion:      DefaultSysVersion,
+		ProtocolVersion: DefaultProtocolVersion,
+	}
+}
+
+// Handle registers fn for requests whose method is exactly method (methods
+// are case-sensitive, as in http.server's do_<command> lookup), replacing an
+// earlier registration, and returns h so that calls can be chained. It must
+// not be called once h is serving.
+func (h *Handler) Handle(method string, fn Func) *Handler {
+	if method == "" || fn == nil {
+		panic("handler: Handle needs a method and a Func")
+	}
+	for i := range h.methods {
+		if h.methods[i].method == method {
+			h.methods[i].fn = fn
+			return h
+		}
+	}
+	h.methods = append(h.methods, route{method, fn})
+	return h
+}
+
+// VersionString returns the Server header's value, ServerVersion and
+// SysVersion separated by a space, like http.server's version_string().
+func (h *Handler) VersionString() string {
+	return h.serverVersion() + " " + h.sysVersion()
+}
+
+// Serve dispatches r to the [Func] registered for its method. A method with
+// no Func is answered with 501 "Unsupported method ('BREW')", as http.server
+// does.
+//
+// A panic in the Func is recovered: whatever the request had written is
+// dropped and replaced with a 500 error page, and the connection closes
+// afterwards; [Request.Panic] reports what was recovered. Serve must be
+// called between [Request.Begin] and [Request.Finish].
+func (h *Handler) Serve(r *Request) {
+	defer r.recoverPanic()
+	if fn := h.lookup(r.req.Method); fn != nil {
+		fn(r)
+		return
+	}
+	r.SendError(501, unsupportedMethod(r.req.Method), "")
+}
+
+func (h *Handler) lookup(method []byte) Func {
+	for i := range h.methods {
+		if h.methods[i].method == string(method) {
+			return h.methods[i].fn
+		}
+	}
+	return nil
+}
+
+// unsupportedMethod is http.server's message "Unsupported method (%r)".
+func unsupportedMethod(method []byte) string {
+	b := make([]byte, 0, len("Unsupported method ()")+len(method)+2)
+	b = append(b, "Unsupported method ("...)
+	b = appendPyRepr(b, method)
+	return string(append(b, ')'))
+}
+
+func (h *Handler) serverVersion() string {
+	if h.ServerVersion == "" {
+		return DefaultServerVersion
+	}
+	return h.ServerVersion
+}
+
+func (h *Handler) sysVersion() string {
+	if h.SysVersion == "" {
+		return DefaultSysVersion
+	}
+	return h.SysVersion
+}
+
+func (h *Handler) protocolVersion() string {
+	if h.ProtocolVersion == "" {
+		return DefaultProtocolVersion
+	}
+	return h.ProtocolVersion
+}
+
+// persistent reports whether the protocol version lets connections stay
+// open: http.server's `protocol_version >= "HTTP/1.1"`.
+func (h *Handler) persistent() bool {
+	return h.protocolVersion() >= "HTTP/1.1"
+}

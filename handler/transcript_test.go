@@ -1,0 +1,223 @@
+package handler
+
+import (
+	"testing"
+
+	"github.com/fastbase/fastbase/codec"
+	"github.com/stretchr/testify/assert"
+)
+
+// Responses of the seed's examples, byte for byte from seed-reference
+// transcripts (heads with CRLF line ends), and the server's log lines.
+const (
+	// transcripts/get.txt
+	echoHeadGet = "HTTP/1.0 200 OK\n" +
+		"Server: BaseHTTP/0.6 Python/3.11.7\n" +
+		"Date: Mon, 23 Nov 2026 21:23:38 GMT\n\n"
+	echoBodyGet = `CLIENT VALUES:
+client_address=('127.0.0.1', 35548) (127.0.0.1)
+command=GET
+path=/?foo=bar
+real path=/
+query=foo=bar
+request_version=HTTP/1.1
+
+SERVER VALUES:
+server_version=BaseHTTP/0.6
+sys_version=Python/3.11.7
+protocol_version=HTTP/1.0
+`
+	echoLogGet = `127.0.0.1 - - [23/Nov/2026 21:23:38] "GET /?foo=bar HTTP/1.1" 200 237` + "\n"
+
+	// transcripts/get_raw_http09.txt: the body alone.
+	echoBodyHTTP09 = `CLIENT VALUES:
+client_address=('127.0.0.1', 35548) (127.0.0.1)
+command=GET
+path=/?foo=bar
+real path=/
+query=foo=bar
+request_version=HTTP/0.9
+
+SERVER VALUES:
+server_version=BaseHTTP/0.6
+sys_version=Python/3.11.7
+protocol_version=HTTP/1.0
+`
+	// transcripts/get_raw_double_slash.txt
+	echoHeadDoubleSlash = "HTTP/1.0 200 OK\n" +
+		"Server: BaseHTTP/0.6 Python/3.11.7\n" +
+		"Date: Mon, 23 Nov 2026 21:23:56 GMT\n\n"
+	echoBodyDoubleSlash = `CLIENT VALUES:
+client_address=('127.0.0.1', 35548) (127.0.0.1)
+command=GET
+path=/evil.example/x?y
+real path=/evil.example/x
+query=y
+request_version=HTTP/1.1
+
+SERVER VALUES:
+server_version=BaseHTTP/0.6
+sys_version=Python/3.11.7
+protocol_version=HTTP/1.0
+`
+
+	// transcripts/error.txt
+	errorHead404 = "HTTP/1.0 404 Not Found\n" +
+		"Server: BaseHTTP/0.6 Python/3.11.7\n" +
+		"Date: Mon, 23 Nov 2026 21:24:17 GMT\n" +
+		"Connection: close\n" +
+		"Content-Type: text/html;charset=utf-8\n" +
+		"Content-Length: 330\n\n"
+	errorPage404 = `<!DOCTYPE HTML>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <title>Error response</title>
+    </head>
+    <body>
+        <h1>Error response</h1>
+        <p>Error code: 404</p>
+        <p>Message: Not Found.</p>
+        <p>Error code explanation: 404 - Nothing matches the given URI.</p>
+    </body>
+</html>
+`
+	errorLog404 = "127.0.0.1 - - [23/Nov/2026 21:24:17] code 404, message Not Found\n" +
+		`127.0.0.1 - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 404 330` + "\n"
+
+	// transcripts/error_head.txt: HEAD on a handler without do_HEAD.
+	errorHeadHEAD = "HTTP/1.0 501 Unsupported method ('HEAD')\n" +
+		"Server: BaseHTTP/0.6 Python/3.11.7\n" +
+		"Date: Mon, 23 Nov 2026 21:24:17 GMT\n" +
+		"Connection: close\n" +
+		"Content-Type: text/html;charset=utf-8\n" +
+		"Content-Length: 357\n\n"
+	errorLogHEAD = "127.0.0.1 - - [23/Nov/2026 21:24:17] code 501, message Unsupported method ('HEAD')\n" +
+		`127.0.0.1 - - [23/Nov/2026 21:24:17] "HEAD / HTTP/1.1" 501 0` + "\n"
+
+	// transcripts/get_brew.txt
+	errorHeadBrew = "HTTP/1.0 501 Unsupported method ('BREW')\n" +
+		"Server: BaseHTTP/0.6 Python/3.11.7\n" +
+		"Date: Mon, 23 Nov 2026 21:23:39 GMT\n" +
+		"Connection: close\n" +
+		"Content-Type: text/html;charset=utf-8\n" +
+		"Content-Length: 357\n\n"
+	errorPageBrew = `<!DOCTYPE HTML>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <title>Error response</title>
+    </head>
+    <body>
+        <h1>Error response</h1>
+        <p>Error code: 501</p>
+        <p>Message: Unsupported method ('BREW').</p>
+        <p>Error code explanation: 501 - Server does not support this operation.</p>
+    </body>
+</html>
+`
+	errorLogBrew = "127.0.0.1 - - [23/Nov/2026 21:23:39] code 501, message Unsupported method ('BREW')\n" +
+		`127.0.0.1 - - [23/Nov/2026 21:23:39] "BREW / HTTP/1.1" 501 357` + "\n"
+)
+
+// TestSeedTranscripts runs the seed's examples configured as the seed ran
+// them (http.server's versions, protocol HTTP/1.0) and compares every byte
+// with the transcripts. The logs differ from the transcripts only in the
+// size, which http.server never knows and fastbase does.
+func TestSeedTranscripts(t *testing.T) {
+	tests := []struct {
+		name     string
+		h        *Handler
+		req      *codec.Request
+		at       [3]int
+		wantHead string // LF line ends; "" for an HTTP/0.9 answer
+		wantBody string
+		wantLog  string
+	}{
+		{"get.txt", Echo(), parsed("GET /?foo=bar HTTP/1.1", "Host: 127.0.0.1:58485", "User-Agent: curl/7.88.1", "Accept: */*"),
+			[3]int{21, 23, 38}, echoHeadGet, echoBodyGet, echoLogGet},
+		{"get_raw_http09.txt", Echo(), parsed("GET /?foo=bar"),
+			[3]int{21, 23, 41}, "", echoBodyHTTP09,
+			`127.0.0.1 - - [23/Nov/2026 21:23:41] "GET /?foo=bar" 200 237` + "\n"},
+		{"get_raw_double_slash.txt", Echo(), parsed("GET //evil.example/x?y HTTP/1.1"),
+			[3]int{21, 23, 56}, echoHeadDoubleSlash, echoBodyDoubleSlash,
+			`127.0.0.1 - - [23/Nov/2026 21:23:56] "GET //evil.example/x?y HTTP/1.1" 200 253` + "\n"},
+		{"get_brew.txt", Echo(), parsed("BREW / HTTP/1.1"),
+			[3]int{21, 23, 39}, errorHeadBrew, errorPageBrew, errorLogBrew},
+		{"error.txt", NotFound(), parsed("GET / HTTP/1.1"),
+			[3]int{21, 24, 17}, errorHead404, errorPage404, errorLog404},
+		{"error_head.txt", NotFound(), parsed("HEAD / HTTP/1.1"),
+			[3]int{21, 24, 17}, errorHeadHEAD, "", errorLogHEAD},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logAt := at(tt.at[0], tt.at[1], tt.at[2])
+			x := serve(t, seedStyle(tt.h), seedConn, tt.req, nil, logAt)
+			assert.Equal(t, crlf(tt.wantHead)+tt.wantBody, x.out)
+			assert.False(t, x.keep, "http.server's protocol HTTP/1.0 closes after every response")
+			assert.Equal(t, tt.wantLog, x.log)
+		})
+	}
+}
+
+// TestParseErrorTranscripts answers parser errors as the transcripts show:
+// a bare page until the version word has been accepted, a full response for
+// 414 and for header errors.
+func TestParseErrorTranscripts(t *testing.T) {
+	const head = "Server: BaseHTTP/0.6 Python/3.11.7\n" +
+		"Date: Mon, 23 Nov 2026 21:23:57 GMT\n" +
+		"Connection: close\n" +
+		"Content-Type: text/html;charset=utf-8\n"
+	tests := []struct {
+		name     string
+		req      *codec.Request
+		err      codec.Error
+		wantHead string
+		wantPage string // the message and explanation lines
+		wantLog  string
+	}{
+		{"get_raw_http09_post.txt", parsed("POST /"),
+			codec.Error{Status: 400, Message: "Bad HTTP/0.9 request type ('POST')"}, "",
+			"<p>Message: Bad HTTP/0.9 request type ('POST').</p>\n        <p>Error code explanation: 400 - Bad request syntax or unsupported method.</p>",
+			"127.0.0.1 - - [23/Nov/2026 21:23:57] code 400, message Bad HTTP/0.9 request type ('POST')\n" +
+				`127.0.0.1 - - [23/Nov/2026 21:23:57] "POST /" 400 366` + "\n"},
+		{"get_raw_bad_version.txt", &codec.Request{RequestLine: []byte("GET / FOO/1.0"), ContentLength: -1},
+			codec.Error{Status: 400, Message: "Bad request version ('FOO/1.0')"}, "",
+			"<p>Message: Bad request version ('FOO/1.0').</p>",
+			"127.0.0.1 - - [23/Nov/2026 21:23:57] code 400, message Bad request version ('FOO/1.0')\n" +
+				`127.0.0.1 - - [23/Nov/2026 21:23:57] "GET / FOO/1.0" 400 363` + "\n"},
+		{"get_uri_too_long_raw.txt", &codec.Request{ContentLength: -1},
+			codec.Error{Status: 414}, "HTTP/1.0 414 Request-URI Too Long\n" + head + "Content-Length: 327\n\n",
+			"<p>Message: Request-URI Too Long.</p>\n        <p>Error code explanation: 414 - URI is too long.</p>",
+			"127.0.0.1 - - [23/Nov/2026 21:23:57] code 414, message Request-URI Too Long\n" +
+				`127.0.0.1 - - [23/Nov/2026 21:23:57] "" 414 327` + "\n"},
+		{"get_too_many_headers.txt", parsed("GET / HTTP/1.1"),
+			codec.Error{Status: 431, Message: "Too many headers", Explain: "got more than 100 headers"},
+			"HTTP/1.0 431 Too many headers\n" + head + "Content-Length: 333\n\n",
+			"<p>Message: Too many headers.</p>\n        <p>Error code explanation: 431 - got more than 100 headers.</p>",
+			"127.0.0.1 - - [23/Nov/2026 21:23:57] code 431, message Too many headers\n" +
+				`127.0.0.1 - - [23/Nov/2026 21:23:57] "GET / HTTP/1.1" 431 333` + "\n"},
+		{"431 on HEAD: head only", parsed("HEAD / HTTP/1.1"),
+			codec.Error{Status: 431, Message: "Too many headers", Explain: "got more than 100 headers"},
+			"HTTP/1.0 431 Too many headers\n" + head + "Content-Length: 333\n\n", "",
+			"127.0.0.1 - - [23/Nov/2026 21:23:57] code 431, message Too many headers\n" +
+				`127.0.0.1 - - [23/Nov/2026 21:23:57] "HEAD / HTTP/1.1" 431 0` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logAt := at(21, 23, 57)
+			x := serveParseError(t, seedStyle(New()), tt.req, &tt.err, logAt)
+			head := crlf(tt.wantHead)
+			assert.Equal(t, head, x.out[:min(len(head), len(x.out))])
+			if tt.wantPage == "" {
+				assert.Equal(t, head, x.out)
+			} else {
+				page := codec.AppendErrorPage(nil, tt.err.Status, tt.err.Message, tt.err.Explain)
+				assert.Equal(t, string(page), x.out[len(head):])
+				assert.Contains(t, x.out, tt.wantPage)
+			}
+			assert.False(t, x.keep)
+			assert.Equal(t, tt.wantLog, x.log)
+		})
+	}
+}
