@@ -1,0 +1,295 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"syscall"
+
+	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/handler"
+)
+
+// DefaultAddr is where a [Server] listens when Addr is empty.
+const DefaultAddr = "127.0.0.1:8080"
+
+// DefaultMaxBodyBytes is the largest request body a [Server] accepts when
+// MaxBodyBytes is zero: 64 MiB.
+const DefaultMaxBodyBytes = 64 << 20
+
+// lingerTime is how long a half-closed connection may keep sending before it
+// is closed outright. It only applies to connections whose client had sent
+// bytes the server did not read, such as the rest of a rejected request.
+const lingerTime = 2 * time.Second
+
+// tickInterval is the period of the sweep that refreshes the Date cache and
+// finishes connections waiting to close.
+const tickInterval = 100 * time.Millisecond
+
+// ErrServerClosed is returned by [Server.ListenAndServe] after
+// [Server.Shutdown] or a cancelled context stopped it.
+var ErrServerClosed = errors.New("engine: server closed")
+
+// Server serves a [handler.Handler] over HTTP/1.x on gnet event loops.
+//
+// Set the fields, then call [Server.ListenAndServe]. The fields must not be
+// changed after that. The zero value serves nothing: Handler is required.
+type Server struct {
+	// Addr is the TCP address to listen on, "host:port"; empty means
+	// [DefaultAddr]. Port 0 picks a free port: see [Server.ListenAddr].
+	Addr string
+	// Handler answers every request.
+	Handler *handler.Handler
+	// Loops is the number of event loops; zero means runtime.GOMAXPROCS(0).
+	Loops int
+	// ReusePort makes each event loop listen on its own SO_REUSEPORT socket,
+	// letting the kernel spread new connections, instead of one shared
+	// listener.
+	ReusePort bool
+	// Limits bounds request header blocks; zero fields take codec's defaults.
+	Limits codec.Limits
+	// MaxBodyBytes is the largest Content-Length accepted (413 above it);
+	// zero means [DefaultMaxBodyBytes].
+	MaxBodyBytes int64
+	// AccessLog receives one line per request in http.server's format, written
+	// once per batch of requests. Nil means no access log.
+	AccessLog io.Writer
+	// Logger receives server events (start, errors). Nil means slog.Default().
+	Logger *slog.Logger
+
+	ready     chan struct{}
+	readyOnce sync.Once
+	listen    net.Addr
+	gnetEng   gnet.Engine
+
+	mu         sync.Mutex
+	workspaces []*workspace            // one per event loop, in order of first use
+	closing    map[gnet.Conn]closeWait // connections waiting to close (see OnTick)
+	lastDate   int64                   // unix second of the cached Date value
+}
+
+// ListenAndServe listens on s.Addr and serves until ctx is cancelled or
+// [Server.Shutdown] is called, then returns [ErrServerClosed]. A listen
+// error (such as the port being in use) is returned at once.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	if s.Handler == nil {
+		return errors.New("engine: Server.Handler is nil")
+	}
+	s.init()
+	addr := s.Addr
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	loops := s.Loops
+	if loops <= 0 {
+		loops = runtime.GOMAXPROCS(0)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = s.Shutdown(context.Background()) })
+	defer stop()
+	err := gnet.Run(&events{s: s}, "tcp://"+addr,
+		gnet.WithMulticore(loops > 1),
+		gnet.WithNumEventLoop(loops),
+		gnet.WithReusePort(s.ReusePort),
+		gnet.WithReuseAddr(true),
+		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
+		gnet.WithTicker(true),
+		gnet.WithLogger(gnetLogger{s.logger()}),
+	)
+	if err != nil {
+		return err
+	}
+	return ErrServerClosed
+}
+
+// Ready returns a channel that is closed once the server accepts connections.
+func (s *Server) Ready() <-chan struct{} {
+	s.init()
+	return s.ready
+}
+
+// ListenAddr returns the address the server listens on, with the real port
+// when Addr asked for port 0. It is nil until [Server.Ready] is closed.
+func (s *Server) ListenAddr() net.Addr {
+	select {
+	case <-s.Ready():
+		return s.listen
+	default:
+		return nil
+	}
+}
+
+// Shutdown stops the server: it stops accepting, closes every connection and
+// returns when the event loops have stopped or ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	<-s.Ready()
+	err := s.gnetEng.Stop(ctx)
+	if err != nil && err.Error() == "gnet: server is going to be shutdown" {
+		return nil
+	}
+	return err
+}
+
+func (s *Server) init() {
+	s.readyOnce.Do(func() {
+		s.ready = make(chan struct{})
+		s.closing = make(map[gnet.Conn]closeWait)
+	})
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+func (s *Server) maxBody() int64 {
+	if s.MaxBodyBytes > 0 {
+		return s.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
+}
+
+// workspaceFor returns the workspace of the event loop el, creating it on
+// first use. Event loops never run two callbacks at once, so a workspace is
+// only ever used by one goroutine at a time.
+func (s *Server) workspaceFor(el gnet.EventLoop) *workspace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ws := range s.workspaces {
+		if ws.loop == el {
+			return ws
+		}
+	}
+	ws := newWorkspace(s, el, "loop "+strconv.Itoa(len(s.workspaces)))
+	s.workspaces = append(s.workspaces, ws)
+	return ws
+}
+
+// events is the gnet event handler; it is kept apart from Server so that
+// gnet's callbacks are not part of Server's API.
+type events struct {
+	gnet.BuiltinEventEngine
+	s *Server
+}
+
+func (ev *events) OnBoot(eng gnet.Engine) gnet.Action {
+	s := ev.s
+	s.gnetEng = eng
+	s.listen = boundAddr(eng)
+	s.logger().Debug("listening", "addr", s.listen)
+	close(s.ready)
+	return gnet.None
+}
+
+// boundAddr asks the kernel which address the listener has.
+func boundAddr(eng gnet.Engine) net.Addr {
+	fd, err := eng.Dup()
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		return nil
+	}
+	switch a := sa.(type) {
+	case *syscall.SockaddrInet4:
+		return &net.TCPAddr{IP: net.IP(a.Addr[:]).To16(), Port: a.Port}
+	case *syscall.SockaddrInet6:
+		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}
+	}
+	return nil
+}
+
+func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+	c.SetContext(&conn{ws: ev.s.workspaceFor(c.EventLoop())})
+	return nil, gnet.None
+}
+
+func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
+	cn, _ := c.Context().(*conn)
+	if cn == nil {
+		return gnet.None
+	}
+	if cn.state != stateOpen {
+		ev.s.setCloseWait(c, nil)
+	}
+	cn.release()
+	c.SetContext(nil)
+	return gnet.None
+}
+
+func (ev *events) OnTraffic(c gnet.Conn) gnet.Action {
+	cn := c.Context().(*conn)
+	return cn.onTraffic(c)
+}
+
+// OnTick refreshes the Date cache once a second and moves connections that
+// wait to close along: a flushing one is woken so its event loop can check
+// whether its output has drained; a lingering one past its deadline is
+// closed. OnTick runs on its own goroutine, so it only uses gnet calls that
+// are safe from any goroutine (Wake, Close).
+func (ev *events) OnTick() (time.Duration, gnet.Action) {
+	s := ev.s
+	now := time.Now()
+	if sec := now.Unix(); sec != s.lastDate {
+		s.lastDate = sec
+		codec.RefreshDate(now)
+	}
+	s.mu.Lock()
+	for c, w := range s.closing {
+		switch {
+		case w.flushing:
+			_ = c.Wake(nil)
+		case now.After(w.until):
+			_ = c.Close()
+		}
+	}
+	s.mu.Unlock()
+	return tickInterval, gnet.None
+}
+
+// gnetLogger sends gnet's own log output to slog, at debug level for its
+// informational chatter so that a server's start-up prints only fastbase's
+// line.
+type gnetLogger struct{ l *slog.Logger }
+
+func (g gnetLogger) Debugf(format string, args ...any) { g.log(slog.LevelDebug, format, args) }
+func (g gnetLogger) Infof(format string, args ...any)  { g.log(slog.LevelDebug, format, args) }
+func (g gnetLogger) Warnf(format string, args ...any)  { g.log(slog.LevelWarn, format, args) }
+func (g gnetLogger) Errorf(format string, args ...any) { g.log(slog.LevelError, format, args) }
+func (g gnetLogger) Fatalf(format string, args ...any) { g.log(slog.LevelError, format, args) }
+
+func (g gnetLogger) log(level slog.Level, format string, args []any) {
+	if g.l.Enabled(context.Background(), level) {
+		g.l.Log(context.Background(), level, "gnet: "+fmt.Sprintf(format, args...))
+	}
+}
+
+// closeWait is what OnTick needs to know of a connection that waits to close.
+type closeWait struct {
+	flushing bool      // its last response is still being written
+	until    time.Time // when lingering: the deadline for the client's EOF
+}
+
+// setCloseWait records (w non-nil) or forgets (w nil) a connection that waits
+// to close.
+func (s *Server) setCloseWait(c gnet.Conn, w *closeWait) {
+	s.mu.Lock()
+	if w == nil {
+		delete(s.closing, c)
+	} else {
+		s.closing[c] = *w
+	}
+	s.mu.Unlock()
+}
