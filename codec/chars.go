@@ -77,3 +77,48 @@ func trimOWS(b []byte) []byte {
 	}
 	return b
 }
+
+// isTokenString reports whether b is a non-empty token (RFC 9110 §5.6.2).
+func isTokenString(b []byte) bool {
+	for _, c := range b {
+		if !isToken[c] {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// isVisible reports whether b is free of whitespace and control characters:
+// every byte is VCHAR (0x21–0x7e) or obs-text (0x80–0xff). Eight bytes are
+// tested per step as in indexCTL, with the threshold moved up to include SP.
+func isVisible(b []byte) bool {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		d := x ^ (0x7f * ones)
+		if ((x-0x21*ones)&^x|(d-ones)&^d)&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c <= ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// isFieldValue reports whether b may be a field value once trimmed: no
+// control character other than HTAB (RFC 9110 §5.5).
+func isFieldValue(b []byte) bool {
+	for {
+		i := indexCTL(b)
+		if i < 0 {
+			return true
+		}
+		if b[i] != '\t' {
+			return false
+		}
+		b = b[i+1:]
+	}
+}

@@ -23,11 +23,59 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return "codec: " + strconv.Itoa(e.Status) + " " + e.Message
+	message := e.Message
+	if message == "" {
+		message = StatusText(e.Status)
+	}
+	return "codec: " + strconv.Itoa(e.Status) + " " + message
 }
 
 func newError(status int, message string) *Error {
 	return &Error{Status: status, Message: message}
+}
+
+// msgBadSyntax is http.server's message for a request line it cannot split
+// into two or three words.
+const msgBadSyntax = "Bad request syntax"
+
+// errRequestLineTooLong is http.server's 414: its message and explanation
+// are the defaults, and the log shows an empty request line.
+func errRequestLineTooLong() *Error {
+	return &Error{Status: 414}
+}
+
+// errLineTooLong is http.client's LineTooLong("header line") as http.server
+// reports it.
+func errLineTooLong(limit int) *Error {
+	return &Error{Status: 431, Message: "Line too long",
+		Explain: "got more than " + strconv.Itoa(limit) + " bytes when reading header line"}
+}
+
+// errTooManyHeaders is http.client's "got more than 100 headers" as
+// http.server reports it.
+func errTooManyHeaders(limit int) *Error {
+	return &Error{Status: 431, Message: "Too many headers",
+		Explain: "got more than " + strconv.Itoa(limit) + " headers"}
+}
+
+// errHeaderBlock refuses a header block longer than Limits.MaxHeaderBytes,
+// in the words of the two http.server messages above.
+func errHeaderBlock(limit int) *Error {
+	return &Error{Status: 431, Message: "Header block too long",
+		Explain: "got more than " + strconv.Itoa(limit) + " bytes when reading the header block"}
+}
+
+// maxQuoted bounds the client bytes quoted in a message about a header
+// field, so that a 64 KiB line does not become a 64 KiB reason phrase.
+const maxQuoted = 64
+
+// quotedShort is quoted with detail cut to maxQuoted bytes and "..." added
+// after the closing quote when it was cut.
+func quotedShort(message string, detail []byte) string {
+	if len(detail) <= maxQuoted {
+		return quoted(message, detail)
+	}
+	return message + " (" + pyRepr(detail[:maxQuoted]) + "...)"
 }
 
 // quoted formats message + " (" + repr(detail) + ")" the way http.server formats

@@ -18,13 +18,16 @@ type Request struct {
 	// Target is the request-target exactly as sent.
 	Target []byte
 	// Path is the path part of Target: up to '?', and for the absolute form
-	// ("http://host/p?q") what follows the authority. It is empty only for the
-	// asterisk and authority forms.
+	// ("http://host/p?q") what follows the authority, with a leading run of
+	// '/' cut to one as http.server does ("//evil.example/x" gives
+	// "/evil.example/x"). It is empty for the asterisk form ("*"), for
+	// CONNECT's authority form, and for an absolute form without a path.
 	Path []byte
 	// Query is what follows the first '?' in Target, without the '?'.
 	Query []byte
 	// Proto is the version word as sent, e.g. "HTTP/1.1"; "HTTP/0.9" for a
-	// request line of two words.
+	// request line of two words. That "HTTP/0.9" is shared by all requests
+	// and must not be written to.
 	Proto []byte
 	// Major and Minor are the parsed version numbers.
 	Major, Minor int
@@ -39,7 +42,8 @@ type Request struct {
 	// this request: HTTP/1.1 unless "Connection: close", HTTP/1.0 only with
 	// "Connection: keep-alive".
 	KeepAlive bool
-	// Expect100 reports "Expect: 100-continue".
+	// Expect100 reports "Expect: 100-continue" in an HTTP/1.1 or later
+	// request (RFC 9110 §10.1.1: a server MUST ignore it in HTTP/1.0).
 	Expect100 bool
 	// Host is the Host field's value, or nil.
 	Host []byte
@@ -67,9 +71,11 @@ func (r *Request) Values(dst [][]byte, name string) [][]byte {
 	return dst
 }
 
-// IsHTTP09 reports a request line of two words, answered without status line or
-// headers as http.server does.
-func (r *Request) IsHTTP09() bool { return r.Major == 0 }
+// IsHTTP09 reports whether the request is answered as http.server answers
+// HTTP/0.9, with neither status line nor headers: a request line of two
+// words, the version word "HTTP/0.9", or a request line refused before its
+// version was accepted (see [Parser.Parse]).
+func (r *Request) IsHTTP09() bool { return string(r.Proto) == "HTTP/0.9" }
 
 // HasBody reports whether a body follows the header block.
 func (r *Request) HasBody() bool { return r.Chunked || r.ContentLength > 0 }

@@ -1,0 +1,227 @@
+package codec
+
+import "bytes"
+
+// parseField parses the header line buf[start:end] (without its line
+// ending), records the field and takes note of the fields that frame the
+// request.
+func (p *Parser) parseField(buf []byte, start, end int) *Error {
+	line := buf[start:end]
+	colon := 0
+	for colon < len(line) && isToken[line[colon]] {
+		colon++
+	}
+	if colon == 0 || colon == len(line) || line[colon] != ':' {
+		return badFieldLine(line, colon)
+	}
+	// RFC 9110 §5.5: the value is trimmed of surrounding whitespace and may
+	// hold no control character other than HTAB (CR, LF and NUL included).
+	vs, ve := colon+1, len(line)
+	for vs < ve && (line[vs] == ' ' || line[vs] == '\t') {
+		vs++
+	}
+	for ve > vs && (line[ve-1] == ' ' || line[ve-1] == '\t') {
+		ve--
+	}
+	value := line[vs:ve]
+	if !isFieldValue(value) {
+		return newError(400, quotedShort("Bad header value", line[:colon]))
+	}
+	p.fields = append(p.fields, fieldSpan{
+		name:  span{start, start + colon},
+		value: span{start + vs, start + ve},
+	})
+	return p.frameField(line[:colon], value)
+}
+
+// badFieldLine explains why line, whose name stopped at offset i, is not a
+// field line (RFC 9112 §5, RFC 9110 §5.1).
+func badFieldLine(line []byte, i int) *Error {
+	if line[0] == ' ' || line[0] == '\t' {
+		// RFC 9112 §5.2: obs-fold in a request MUST be rejected or replaced;
+		// whitespace before the first field likewise (§2.2).
+		return newError(400, quotedShort("Folded header line", line))
+	}
+	colon := bytes.IndexByte(line, ':')
+	switch {
+	case colon < 0:
+		return newError(400, quotedShort("Header line without colon", line))
+	case len(trimOWS(line[i:colon])) == 0 && i > 0:
+		// RFC 9112 §5.1: a server MUST reject whitespace between the field
+		// name and the colon; proxies disagree about such names.
+		return newError(400, quotedShort("Whitespace before colon in header", line[:colon]))
+	default:
+		return newError(400, quotedShort("Bad header name", line[:colon]))
+	}
+}
+
+// frameField takes note of the fields that decide how the request is framed
+// and answered. The field is the last one in p.fields.
+func (p *Parser) frameField(name, value []byte) *Error {
+	st := &p.st
+	switch len(name) {
+	case len("Host"):
+		if equalFold(name, "Host") {
+			// RFC 9112 §3.2: a server MUST answer 400 to a request with more
+			// than one Host field.
+			if st.host > 0 {
+				return newError(400, "Multiple Host headers")
+			}
+			st.host = len(p.fields)
+		}
+	case len("Expect"):
+		if equalFold(name, "Expect") && equalFold(value, "100-continue") {
+			st.expect100 = true
+		}
+	case len("Connection"):
+		if equalFold(name, "Connection") {
+			st.connectionOptions(value)
+		}
+	case len("Content-Length"):
+		if equalFold(name, "Content-Length") {
+			return st.contentLengthField(value)
+		}
+	case len("Transfer-Encoding"):
+		if equalFold(name, "Transfer-Encoding") {
+			st.transferCodings(value, len(p.fields))
+		}
+	}
+	return nil
+}
+
+// connectionOptions notes the close and keep-alive options of a Connection
+// field (RFC 9110 §7.6.1: a comma-separated list, any case).
+func (f *framing) connectionOptions(value []byte) {
+	for len(value) > 0 {
+		var option []byte
+		option, value = nextListElement(value)
+		switch {
+		case equalFold(option, "close"):
+			f.connClose = true
+		case equalFold(option, "keep-alive"):
+			f.connKeepAlive = true
+		}
+	}
+}
+
+// contentLengthField checks one Content-Length field. RFC 9112 §6.3: a
+// value that is not a number, or fields that disagree, make the framing
+// unknowable, and the server MUST answer 400 and close. Repeated equal values
+// are accepted (RFC 9110 §8.6); a list in one field is not.
+func (f *framing) contentLengthField(value []byte) *Error {
+	n, ok := parseContentLength(value)
+	if !ok {
+		return newError(400, quotedShort("Bad Content-Length", value))
+	}
+	if f.hasLength && n != f.contentLength {
+		return newError(400, quotedShort("Conflicting Content-Length", value))
+	}
+	f.contentLength, f.hasLength = n, true
+	return nil
+}
+
+// parseContentLength parses 1*DIGIT. Values of more than 18 digits are
+// refused, so the result always fits an int64.
+func parseContentLength(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// transferCodings adds the codings of one Transfer-Encoding field, field
+// number index+1, to those seen so far. Whether they are acceptable is
+// decided in finish, once all fields are known.
+func (f *framing) transferCodings(value []byte, field int) {
+	f.hasTE = true
+	f.lastTE = field
+	for len(value) > 0 {
+		var coding []byte
+		coding, value = nextCoding(value)
+		if len(coding) == 0 {
+			continue // RFC 9110 §5.6.1: empty list elements are ignored
+		}
+		if f.chunkedLast {
+			f.teMisordered = true
+		}
+		f.chunkedLast = equalFold(coding, "chunked")
+		if !f.chunkedLast && f.teUnsupported == 0 {
+			f.teUnsupported = field
+		}
+	}
+}
+
+// firstUnsupportedCoding returns the first coding other than chunked in a
+// Transfer-Encoding value, or nil.
+func firstUnsupportedCoding(value []byte) []byte {
+	for len(value) > 0 {
+		var coding []byte
+		coding, value = nextCoding(value)
+		if len(coding) > 0 && !equalFold(coding, "chunked") {
+			return coding
+		}
+	}
+	return nil
+}
+
+// nextCoding splits the first transfer coding off a Transfer-Encoding value
+// and returns its name: parameters (";q=...") do not change which coding it
+// is.
+func nextCoding(value []byte) (coding, rest []byte) {
+	coding, rest = nextListElement(value)
+	if semi := bytes.IndexByte(coding, ';'); semi >= 0 {
+		coding = trimOWS(coding[:semi])
+	}
+	return coding, rest
+}
+
+// nextListElement splits the first element off a comma-separated list and
+// returns it without surrounding whitespace.
+func nextListElement(list []byte) (elem, rest []byte) {
+	if comma := bytes.IndexByte(list, ','); comma >= 0 {
+		return trimOWS(list[:comma]), list[comma+1:]
+	}
+	return trimOWS(list), nil
+}
+
+// finish applies the rules that need the whole header block: how the body is
+// framed (RFC 9112 §6). A request with Transfer-Encoding is refused unless
+// chunked is its final coding and the only one: fastbase decodes no other.
+func (p *Parser) finish(buf []byte) *Error {
+	st := &p.st
+	if !st.hasTE {
+		return nil
+	}
+	switch {
+	case st.hasLength:
+		// RFC 9112 §6.1: a sender MUST NOT send Content-Length with
+		// Transfer-Encoding; a server MAY reject such a request, and must
+		// then close the connection. Both framings at once is the classic
+		// request smuggling vector, so fastbase always rejects it.
+		return newError(400, "Transfer-Encoding with Content-Length")
+	case !st.atLeast11():
+		// RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means
+		// faulty framing.
+		return newError(400, "Transfer-Encoding in an HTTP/1.0 request")
+	case st.teMisordered || !st.chunkedLast:
+		// RFC 9112 §6.3: if chunked is not the final coding of a request,
+		// the server MUST answer 400 and close; chunked MUST NOT be applied
+		// twice (§6.1).
+		f := p.fields[st.lastTE-1]
+		return newError(400, quotedShort("Bad Transfer-Encoding", buf[f.value.start:f.value.end]))
+	case st.teUnsupported > 0:
+		// RFC 9112 §6.1: a server SHOULD answer 501 to a transfer coding it
+		// does not understand.
+		f := p.fields[st.teUnsupported-1]
+		return newError(501, quotedShort("Unsupported transfer coding",
+			firstUnsupportedCoding(buf[f.value.start:f.value.end])))
+	}
+	return nil
+}

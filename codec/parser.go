@@ -1,0 +1,326 @@
+package codec
+
+import "bytes"
+
+// Defaults of [Limits], the limits of Python's http.server and http.client
+// (_MAXLINE, _MAXHEADERS).
+const (
+	DefaultMaxRequestLine = 65536
+	DefaultMaxHeaderLine  = 65536
+	DefaultMaxHeaders     = 100
+)
+
+// maxLeadingEmptyLines bounds the empty lines skipped before a request line
+// (RFC 9112 §2.2 lets a server ignore "at least one"; a client that sends a
+// stream of them is not sending a request).
+const maxLeadingEmptyLines = 16
+
+// Limits bounds what a [Parser] accepts. Zero fields mean the defaults.
+type Limits struct {
+	// MaxRequestLine is the longest request line, in bytes including its
+	// line ending; a longer one is refused with 414. Default
+	// [DefaultMaxRequestLine].
+	MaxRequestLine int
+	// MaxHeaderLine is the longest header line, in bytes including its line
+	// ending; a longer one is refused with 431 "Line too long". Default
+	// [DefaultMaxHeaderLine].
+	MaxHeaderLine int
+	// MaxHeaders bounds the lines of the header block, counted as
+	// http.server counts them: the blank line that ends the block is one of
+	// them, so with the default of [DefaultMaxHeaders] a request with 99
+	// fields passes and one with 100 is refused with 431 "Too many headers".
+	MaxHeaders int
+	// MaxHeaderBytes bounds the whole header block, from the first byte given
+	// to [Parser.Parse] to the end of the blank line; a longer block is
+	// refused with 431. Zero means only the per-line limits apply.
+	MaxHeaderBytes int
+}
+
+func (l *Limits) requestLine() int { return positiveOr(l.MaxRequestLine, DefaultMaxRequestLine) }
+func (l *Limits) headerLine() int  { return positiveOr(l.MaxHeaderLine, DefaultMaxHeaderLine) }
+func (l *Limits) headers() int     { return positiveOr(l.MaxHeaders, DefaultMaxHeaders) }
+
+func positiveOr(n, def int) int {
+	if n > 0 {
+		return n
+	}
+	return def
+}
+
+// Parser parses request header blocks incrementally. Its zero value is ready
+// to use with the default [Limits].
+//
+// A Parser keeps the progress of one partially received header block between
+// calls to [Parser.Parse] as offsets, never as slices, so the caller's buffer
+// may move between calls (a ring buffer that grows, a copy into a bigger
+// slice) as long as it begins at the same byte. A Parser is not safe for
+// concurrent use; use one per connection, or one per event loop for
+// connections whose requests arrive whole.
+type Parser struct {
+	// Limits bounds the requests the parser accepts. Change it only between
+	// header blocks.
+	Limits Limits
+
+	st     parseState
+	fields []fieldSpan
+
+	// examined counts the bytes the parser has looked at since it was made.
+	// Tests use it to prove that parsing is linear in the input, however it
+	// is split.
+	examined int
+}
+
+// span is a half-open byte range [start, end) of the buffer being parsed.
+type span struct{ start, end int }
+
+// fieldSpan is one header field as offsets.
+type fieldSpan struct{ name, value span }
+
+// parseState is everything a Parser remembers about the header block it is
+// reading. Its zero value means "nothing read yet".
+type parseState struct {
+	inHeaders bool // the request line has been accepted
+	pos       int  // offset of the first byte of the line being read
+	scanned   int  // offset of the first byte of that line not yet searched for LF
+	empties   int  // empty lines skipped before the request line
+	lines     int  // lines of the header block read, as http.server counts them
+
+	requestLine span // without its line ending; end > 0 once it was read
+	method      span
+	target      span
+	proto       span // empty for a request line of two words (HTTP/0.9)
+	hasProto    bool // a version word was accepted
+	major       int
+	minor       int
+
+	framing
+}
+
+// framing is what the fields that decide how a request is framed and
+// answered (Host, Connection, Expect, Content-Length, Transfer-Encoding)
+// said so far.
+type framing struct {
+	host          int // index+1 in Parser.fields of the Host field, 0 if none
+	contentLength int64
+	hasLength     bool
+	connClose     bool
+	connKeepAlive bool
+	expect100     bool
+
+	// Transfer-Encoding, all its fields taken as one list (RFC 9110 §5.3).
+	hasTE         bool
+	lastTE        int  // index+1 of the last Transfer-Encoding field
+	chunkedLast   bool // the last coding so far is chunked
+	teMisordered  bool // a coding followed chunked
+	teUnsupported int  // index+1 of the field with the first coding other than chunked
+}
+
+// Parse parses one request header block from the start of buf.
+//
+// It returns the number of bytes the block took — leading empty lines,
+// request line, header lines and the blank line, but not the body, which
+// begins at buf[n] — and nil; or 0 and [ErrNeedMore] when buf holds only the
+// start of a valid block; or 0 and an [*Error] that carries the status to
+// answer with.
+//
+// Between calls that return ErrNeedMore, buf must begin at the same byte and
+// hold at least the bytes given before (the caller appends what arrives); it
+// may have moved. Bytes already searched are not searched again, so a block
+// fed one byte at a time costs O(n) in total. After nil or an *Error the
+// parser is ready for the next block, which begins at buf[n] after nil.
+//
+// On nil, req is filled in: its slices are views into buf and req.Headers
+// reuses its backing array, so a reused Request does not allocate. On an
+// *Error, req holds what the error page and the access log need: RequestLine
+// once the request line was read (empty for 414), Proto (the version word, or
+// "HTTP/0.9" when the request line was refused before a version was accepted,
+// which [Request.IsHTTP09] reports), and Method, Target and Path once the
+// request line was accepted.
+func (p *Parser) Parse(buf []byte, req *Request) (n int, err error) {
+	st := &p.st
+	if st.scanned > len(buf) {
+		// The caller broke the contract and gave fewer bytes than before;
+		// start over rather than index past the end.
+		p.Reset()
+	}
+	for {
+		start := st.pos
+		limit, overBlock := p.lineLimit(start)
+		end := min(limit, len(buf))
+		from := min(st.scanned, end)
+		i := bytes.IndexByte(buf[from:end], '\n')
+		if i < 0 {
+			p.examined += end - from
+			if end == limit {
+				return 0, p.fail(buf, req, p.tooLong(overBlock))
+			}
+			st.scanned = end
+			return 0, ErrNeedMore
+		}
+		lf := from + i
+		st.pos, st.scanned = lf+1, lf+1
+		// Searched from "from" to the LF, then the line is parsed once.
+		p.examined += lf + 1 - from + lf - start
+		var e *Error
+		if st.inHeaders {
+			var done bool
+			if done, e = p.headerLine(buf, start, lf); done {
+				if e = p.finish(buf); e == nil {
+					p.fill(buf, req)
+					p.Reset()
+					return lf + 1, nil
+				}
+			}
+		} else {
+			e = p.firstLine(buf, start, lf)
+		}
+		if e != nil {
+			return 0, p.fail(buf, req, e)
+		}
+	}
+}
+
+// Reset drops any partially read header block, so the next [Parser.Parse]
+// starts afresh. The engine calls it when a connection is closed or its
+// buffered bytes are discarded.
+func (p *Parser) Reset() {
+	p.st = parseState{}
+	p.fields = p.fields[:0]
+}
+
+// lineLimit returns the offset the line starting at start must end before:
+// its LF must be at a smaller offset. Of the line limit and the header block
+// limit, the one that comes first applies; overBlock reports that it is the
+// block limit.
+func (p *Parser) lineLimit(start int) (limit int, overBlock bool) {
+	if p.st.inHeaders {
+		limit = start + p.Limits.headerLine()
+	} else {
+		limit = start + p.Limits.requestLine()
+	}
+	if max := p.Limits.MaxHeaderBytes; max > 0 && max < limit {
+		return max, true
+	}
+	return limit, false
+}
+
+// tooLong returns the error for a line that reached the limit lineLimit
+// gave without ending.
+func (p *Parser) tooLong(overBlock bool) *Error {
+	switch {
+	case overBlock:
+		return errHeaderBlock(p.Limits.MaxHeaderBytes)
+	case p.st.inHeaders:
+		return errLineTooLong(p.Limits.headerLine())
+	default:
+		return errRequestLineTooLong()
+	}
+}
+
+// firstLine handles a line read before the request line was accepted:
+// buf[start:lf] is the line and buf[lf] its LF.
+func (p *Parser) firstLine(buf []byte, start, lf int) *Error {
+	end := lf
+	for end > start && buf[end-1] == '\r' {
+		end--
+	}
+	if end == start {
+		// RFC 9112 §2.2: a server SHOULD ignore at least one empty line
+		// received before the request line.
+		if p.st.empties++; p.st.empties > maxLeadingEmptyLines {
+			return newError(400, quoted(msgBadSyntax, nil))
+		}
+		return nil
+	}
+	if e := p.parseRequestLine(buf, start, end); e != nil {
+		return e
+	}
+	p.st.inHeaders = true
+	return nil
+}
+
+// headerLine handles a line of the header block: buf[start:lf] is the line
+// and buf[lf] its LF. It reports whether the line was the blank line that
+// ends the block.
+func (p *Parser) headerLine(buf []byte, start, lf int) (done bool, e *Error) {
+	// http.server counts the line, blank or not, before it looks at it.
+	if p.st.lines++; p.st.lines > p.Limits.headers() {
+		return false, errTooManyHeaders(p.Limits.headers())
+	}
+	end := lf
+	if end > start && buf[end-1] == '\r' {
+		end--
+	}
+	if end == start {
+		return true, nil
+	}
+	return false, p.parseField(buf, start, end)
+}
+
+// fill sets req from the parsed block in buf.
+func (p *Parser) fill(buf []byte, req *Request) {
+	st := &p.st
+	hs := req.Headers[:0]
+	for _, f := range p.fields {
+		hs = append(hs, Header{Name: buf[f.name.start:f.name.end], Value: buf[f.value.start:f.value.end]})
+	}
+	*req = Request{Headers: hs, ContentLength: -1}
+	p.fillRequestLine(buf, req)
+	req.KeepAlive = st.keepAlive()
+	req.Expect100 = st.expect100 && st.atLeast11()
+	req.Chunked = st.hasTE
+	if st.hasLength {
+		req.ContentLength = st.contentLength
+	}
+	if st.host > 0 {
+		req.Host = hs[st.host-1].Value
+	}
+}
+
+// fillRequestLine sets the fields of req that come from the request line, as
+// far as it was read.
+func (p *Parser) fillRequestLine(buf []byte, req *Request) {
+	st := &p.st
+	if st.requestLine.end == 0 {
+		return
+	}
+	req.RequestLine = buf[st.requestLine.start:st.requestLine.end]
+	req.Proto, req.Major, req.Minor = proto09, 0, 9
+	if st.hasProto {
+		req.Proto = buf[st.proto.start:st.proto.end]
+		req.Major, req.Minor = st.major, st.minor
+	}
+	if !st.inHeaders {
+		return
+	}
+	req.Method = buf[st.method.start:st.method.end]
+	req.Target = buf[st.target.start:st.target.end]
+	req.Path, req.Query = splitTarget(req.Method, req.Target)
+}
+
+// fail prepares req for the error page and the access log, resets the
+// parser and returns e.
+func (p *Parser) fail(buf []byte, req *Request, e *Error) error {
+	req.reset()
+	p.fillRequestLine(buf, req)
+	p.Reset()
+	return e
+}
+
+func (st *parseState) atLeast11() bool {
+	return st.major > 1 || st.major == 1 && st.minor >= 1
+}
+
+// keepAlive decides whether the client lets the connection stay open:
+// HTTP/1.1 and later unless "Connection: close" (RFC 9112 §9.3), HTTP/1.0
+// only with "Connection: keep-alive" (and no close), HTTP/0.9 never.
+func (st *parseState) keepAlive() bool {
+	switch {
+	case st.connClose || st.major == 0:
+		return false
+	case st.atLeast11():
+		return true
+	default:
+		return st.connKeepAlive
+	}
+}

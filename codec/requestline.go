@@ -1,0 +1,191 @@
+package codec
+
+import "bytes"
+
+// proto09 is Request.Proto for a request line of two words, http.server's
+// default_request_version. It is shared: callers must not write to it.
+var proto09 = []byte("HTTP/0.9")[:8:8]
+
+// parseRequestLine parses buf[start:end], the request line without its line
+// ending. The common shape, "METHOD SP origin-target SP HTTP/1.x", is taken
+// in one pass; anything else goes through requestLineWords, which splits
+// words and reports errors as http.server does.
+func (p *Parser) parseRequestLine(buf []byte, start, end int) *Error {
+	st := &p.st
+	st.requestLine = span{start, end}
+	line := buf[start:end]
+	sp := bytes.IndexByte(line, ' ')
+	n := len(line)
+	const version = len(" HTTP/1.x")
+	if sp <= 0 || n-sp < 1+1+version || !isTokenString(line[:sp]) {
+		return p.requestLineWords(line, start)
+	}
+	v := line[n-version:]
+	if string(v[:len(" HTTP/1.")]) != " HTTP/1." || v[8] != '0' && v[8] != '1' ||
+		!isVisible(line[sp+1:n-version]) {
+		return p.requestLineWords(line, start)
+	}
+	st.method = span{start, start + sp}
+	st.target = span{start + sp + 1, end - version}
+	st.proto = span{end - version + 1, end}
+	st.hasProto = true
+	st.major, st.minor = 1, int(v[8]-'0')
+	return nil
+}
+
+// isRequestLineSpace marks the bytes that separate the words of a request
+// line. RFC 9112 §3 lets a recipient split on SP, HTAB, VT, FF and bare CR;
+// Python's str.split() also splits on these (and on a few more that fastbase
+// refuses as control characters).
+var isRequestLineSpace = [256]bool{' ': true, '\t': true, '\v': true, '\f': true, '\r': true}
+
+// requestLineWords parses a request line of any shape the way http.server's
+// parse_request does, with its error messages, and then applies fastbase's
+// own checks on the method and target. line starts at offset start of the
+// buffer.
+func (p *Parser) requestLineWords(line []byte, start int) *Error {
+	st := &p.st
+	var first, second, last span // relative to line
+	words := 0
+	for i := 0; i < len(line); {
+		if isRequestLineSpace[line[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(line) && !isRequestLineSpace[line[j]] {
+			j++
+		}
+		switch words {
+		case 0:
+			first = span{i, j}
+		case 1:
+			second = span{i, j}
+		}
+		last = span{i, j}
+		words++
+		i = j
+	}
+	if words == 0 {
+		return newError(400, quoted(msgBadSyntax, line))
+	}
+	if words >= 3 {
+		word := line[last.start:last.end]
+		major, minor, ok := parseVersion(word)
+		if !ok {
+			return newError(400, quoted("Bad request version", word))
+		}
+		if major >= 2 {
+			return newError(505, "Invalid HTTP version ("+string(word[len("HTTP/"):])+")")
+		}
+		st.proto = span{start + last.start, start + last.end}
+		st.hasProto = true
+		st.major, st.minor = major, minor
+	}
+	if words > 3 || words == 1 {
+		return newError(400, quoted(msgBadSyntax, line))
+	}
+	method := line[first.start:first.end]
+	if words == 2 {
+		if string(method) != "GET" {
+			return newError(400, quoted("Bad HTTP/0.9 request type", method))
+		}
+		st.major, st.minor = 0, 9
+	}
+	// Python takes any word as the method and the target; fastbase requires
+	// a token (RFC 9110 §9.1) and a target free of control characters
+	// (RFC 9112 §3.2).
+	if !isTokenString(method) {
+		return newError(400, quoted("Bad request method", method))
+	}
+	target := line[second.start:second.end]
+	if !isVisible(target) {
+		return newError(400, quoted("Bad request target", target))
+	}
+	st.method = span{start + first.start, start + first.end}
+	st.target = span{start + second.start, start + second.end}
+	return nil
+}
+
+// parseVersion parses the version word the way http.server does: "HTTP/",
+// then exactly two dot-separated runs of 1 to 10 digits, leading zeros
+// allowed.
+func parseVersion(word []byte) (major, minor int, ok bool) {
+	const prefix = "HTTP/"
+	if len(word) < len(prefix) || string(word[:len(prefix)]) != prefix {
+		return 0, 0, false
+	}
+	rest := word[len(prefix):]
+	dot := bytes.IndexByte(rest, '.')
+	if dot < 0 {
+		return 0, 0, false
+	}
+	major, ok = parseVersionNumber(rest[:dot])
+	if !ok {
+		return 0, 0, false
+	}
+	minor, ok = parseVersionNumber(rest[dot+1:])
+	return major, minor, ok
+}
+
+func parseVersionNumber(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 10 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// splitTarget splits a request target into path and query. The origin form
+// "/p?q" gives "/p" and "q"; the absolute form "http://host/p?q" gives the
+// same; the asterisk form and CONNECT's authority form have no path. A
+// leading run of slashes in the path becomes one, as http.server does
+// (gh-87389), so "//evil.example/x" cannot pass for a scheme-relative URL.
+func splitTarget(method, target []byte) (path, query []byte) {
+	path = target
+	if q := bytes.IndexByte(target, '?'); q >= 0 {
+		path, query = target[:q], target[q+1:]
+	}
+	switch {
+	case len(path) > 0 && path[0] == '/':
+	case string(path) == "*" || string(method) == "CONNECT":
+		return path[:0], query
+	default:
+		path = absolutePath(path)
+	}
+	for len(path) > 1 && path[1] == '/' {
+		path = path[1:]
+	}
+	return path, query
+}
+
+// absolutePath returns the path of an absolute-form target (RFC 9112 §3.2.2),
+// "scheme://authority/path", without its query: what follows the authority.
+// A target that is not in absolute form is returned unchanged.
+func absolutePath(target []byte) []byte {
+	i := 0
+	for i < len(target) && isSchemeChar(target[i], i) {
+		i++
+	}
+	if i == 0 || len(target)-i < len("://") || string(target[i:i+3]) != "://" {
+		return target
+	}
+	authority := target[i+3:]
+	if slash := bytes.IndexByte(authority, '/'); slash >= 0 {
+		return authority[slash:]
+	}
+	return authority[len(authority):]
+}
+
+// isSchemeChar reports whether c may be byte i of a URI scheme
+// (RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )).
+func isSchemeChar(c byte, i int) bool {
+	letter := c|0x20 >= 'a' && c|0x20 <= 'z'
+	return letter || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')
+}
