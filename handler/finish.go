@@ -12,8 +12,8 @@ import "github.com/fastbase/fastbase/codec"
 // Framing lives here, so that a handler written as in the seed, which never
 // sends Content-Length, works on a keep-alive connection:
 //
-//   - A handler that sent nothing (or only an interim 1xx response) gets a
-//     500 error page.
+//   - A handler that sent nothing, or only an interim 1xx response not
+//     from [Request.SendError], gets a 500 error page.
 //   - A head the handler left open is ended.
 //   - An HTTP/0.9 request gets the body alone, and the connection closes.
 //   - When the handler sent neither Content-Length nor Transfer-Encoding and
@@ -32,7 +32,7 @@ import "github.com/fastbase/fastbase/codec"
 //     "Connection: keep-alive", unless the handler sent a Connection header
 //     itself.
 func (r *Request) Finish() (dst []byte, keepAlive bool) {
-	if r.status < 200 {
+	if r.status < 200 && r.errCode == 0 {
 		r.SendError(500, "", "")
 	}
 	if r.state == stateHead {

@@ -26,13 +26,13 @@ func (r *Request) SendResponse(code int, message string) {
 	if r.http09 {
 		return
 	}
-	r.dst = append(r.dst, "Server: "...)
-	r.dst = append(r.dst, r.h.serverVersion()...)
-	r.dst = append(r.dst, ' ')
-	r.dst = append(r.dst, r.h.sysVersion()...)
-	r.dst = append(r.dst, "\r\nDate: "...)
-	r.dst = codec.AppendDate(r.dst)
-	r.dst = append(r.dst, "\r\n"...)
+	dst := append(r.dst, "Server: "...)
+	dst = append(dst, r.h.serverVersion()...)
+	dst = append(dst, ' ')
+	dst = append(dst, r.h.sysVersion()...)
+	dst = append(dst, "\r\nDate: "...)
+	dst = codec.AppendDate(dst)
+	r.dst = append(dst, "\r\n"...)
 }
 
 // SendResponseOnly starts the response with the status line alone, as
@@ -82,31 +82,40 @@ func (r *Request) SendHeader(name, value string) {
 	if r.http09 {
 		return
 	}
-	r.dst = append(r.dst, headerSafe(name)...)
-	r.dst = append(r.dst, ": "...)
-	r.dst = append(r.dst, headerSafe(value)...)
-	r.dst = append(r.dst, "\r\n"...)
+	dst := append(r.dst, headerSafe(name)...)
+	dst = append(dst, ": "...)
+	dst = append(dst, headerSafe(value)...)
+	r.dst = append(dst, "\r\n"...)
 }
 
 // noteHeader records what a header sent by the handler means for framing
-// and keep-alive.
+// and keep-alive. Most headers differ from the three names in length, so
+// the switch on length usually settles it without comparing bytes.
 func (r *Request) noteHeader(name, value string) {
-	switch {
-	case equalFold(name, "Connection"):
+	switch len(name) {
+	case len("connection"):
+		if !equalFold(name, "connection") {
+			return
+		}
 		r.sentConnection = true
 		if equalFold(value, "close") {
 			r.closeConn = true
 		} else if equalFold(value, "keep-alive") {
 			r.closeConn = false
 		}
-	case equalFold(name, "Content-Length"):
+	case len("content-length"):
+		if !equalFold(name, "content-length") {
+			return
+		}
 		n, ok := parseLength(value)
 		if !ok || r.sentLength != noLength && r.sentLength != n {
 			n = badLength
 		}
 		r.sentLength = n
-	case equalFold(name, "Transfer-Encoding"):
-		r.sentChunked = true
+	case len("transfer-encoding"):
+		if equalFold(name, "transfer-encoding") {
+			r.sentChunked = true
+		}
 	}
 }
 
@@ -219,25 +228,30 @@ func (r *Request) SendError(code int, message, explain string) {
 	}
 }
 
-// equalFold reports whether s equals ascii ignoring ASCII case.
-func equalFold(s, ascii string) bool {
-	if len(s) != len(ascii) {
+// equalFold reports whether s equals lower, which is lower-case ASCII,
+// ignoring ASCII case.
+func equalFold(s, lower string) bool {
+	if len(s) != len(lower) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if lowerASCII(s[i]) != lowerASCII(ascii[i]) {
+		if toLower[s[i]] != lower[i] {
 			return false
 		}
 	}
 	return true
 }
 
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
+// toLower folds ASCII upper-case letters and leaves every other byte alone.
+var toLower = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
 	}
-	return c
-}
+	return t
+}()
 
 // parseLength parses a Content-Length value: decimal digits only.
 func parseLength(s string) (int64, bool) {
@@ -259,7 +273,7 @@ func parseLength(s string) (int64, bool) {
 // space. Values without one, the usual case, are returned as they are.
 func headerSafe(s string) string {
 	i := 0
-	for i < len(s) && !isCTL(s[i]) {
+	for i < len(s) && !isCTL[s[i]] {
 		i++
 	}
 	if i == len(s) {
@@ -267,11 +281,19 @@ func headerSafe(s string) string {
 	}
 	b := []byte(s)
 	for ; i < len(b); i++ {
-		if isCTL(b[i]) {
+		if isCTL[b[i]] {
 			b[i] = ' '
 		}
 	}
 	return string(b)
 }
 
-func isCTL(c byte) bool { return c < 0x20 && c != '\t' || c == 0x7f }
+// isCTL marks the bytes that may not appear in a header line: controls
+// other than HTAB, and DEL.
+var isCTL = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t'
+	}
+	t[0x7f] = true
+	return t
+}()

@@ -1,0 +1,79 @@
+//go:build !race
+
+package handler
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestHelloAllocations checks that answering hello, from a parsed request to
+// the encoded response and its log line, does not allocate.
+func TestHelloAllocations(t *testing.T) {
+	h := Hello()
+	req := parsed("GET /plaintext HTTP/1.1", "Host: localhost", "Accept: text/plain", "Connection: keep-alive")
+	var r Request
+	buf := make([]byte, 0, 4096)
+	log := make([]byte, 0, 512)
+	now := time.Now()
+	allocs := testing.AllocsPerRun(1000, func() {
+		r.Begin(h, seedConn, req, nil, buf[:0])
+		h.Serve(&r)
+		buf, _ = r.Finish()
+		log = AppendRequestLog(log[:0], &r, now)
+	})
+	assert.Zero(t, allocs)
+	assert.Contains(t, string(buf), "\r\n\r\nHello, World!")
+}
+
+func TestResponseAllocations(t *testing.T) {
+	req := parsed("GET /?foo=bar HTTP/1.1", "Host: localhost")
+	var r Request
+	buf := make([]byte, 0, 4096)
+	h := New()
+	tests := []struct {
+		name string
+		fn   func(*Request)
+	}{
+		{"seed style, Content-Length added", func(r *Request) {
+			r.SendResponse(200, "")
+			r.EndHeaders()
+			r.WriteString("CLIENT VALUES:\n")
+		}},
+		{"SendError 404", func(r *Request) { r.SendError(404, "", "") }},
+		{"accessors", func(r *Request) {
+			_ = r.Command()
+			_ = r.RequestVersion()
+			_ = r.ClientAddress()
+			_ = r.Headers()
+			_ = r.Parsed().Header("host")
+			r.WriteString(r.Runner())
+		}},
+	}
+	for _, tt := range tests {
+		allocs := testing.AllocsPerRun(100, func() {
+			r.Begin(h, seedConn, req, nil, buf[:0])
+			tt.fn(&r)
+			buf, _ = r.Finish()
+		})
+		assert.Zero(t, allocs, tt.name)
+	}
+}
+
+func TestLogAllocations(t *testing.T) {
+	var r Request
+	buf := make([]byte, 0, 4096)
+	log := make([]byte, 0, 4096)
+	now := time.Now()
+	h := NotFound()
+	r.Begin(h, seedConn, parsed("GET /\xe9\x01 HTTP/1.1"), nil, buf)
+	h.Serve(&r)
+	r.Finish()
+	allocs := testing.AllocsPerRun(100, func() {
+		log = AppendRequestLog(log[:0], &r, now)
+		log = AppendLogLine(log, "127.0.0.1", now, []byte("é\x85\x01"))
+	})
+	assert.Zero(t, allocs)
+}
