@@ -30,13 +30,19 @@ var (
 	closeField = []byte("\r\nConnection: close\r\n")
 )
 
+// responses are the two canned answers, rebuilt together each second.
+type responses struct {
+	keepAlive []byte
+	closing   []byte // with "Connection: close", so clients don't read the close as an error
+}
+
 // server keeps the one event loop's output buffer: with a single loop no two
 // OnTraffic calls run at once, and gnet copies what the kernel did not take.
 type server struct {
 	gnet.BuiltinEventEngine
-	response atomic.Pointer[[]byte]
-	out      []byte
-	booted   chan gnet.Engine
+	responses atomic.Pointer[responses]
+	out       []byte
+	booted    chan gnet.Engine
 }
 
 // OnBoot hands the engine to main so a signal can stop it.
@@ -45,23 +51,30 @@ func (s *server) OnBoot(eng gnet.Engine) gnet.Action {
 	return gnet.None
 }
 
-// refresh rebuilds the canned response around a new Date value.
+// refresh rebuilds the canned responses around a new Date value.
 func (s *server) refresh(now time.Time) {
-	r := make([]byte, 0, 160)
-	r = append(r, "HTTP/1.1 200 OK\r\nServer: "+serverName+
+	s.responses.Store(&responses{
+		keepAlive: appendResponse(nil, now, ""),
+		closing:   appendResponse(nil, now, "Connection: close\r\n"),
+	})
+}
+
+func appendResponse(dst []byte, now time.Time, extra string) []byte {
+	dst = append(dst, "HTTP/1.1 200 OK\r\nServer: "+serverName+
 		"\r\nContent-Type: "+plaintext.ContentType+
 		"\r\nContent-Length: "+plaintext.ContentLength+
 		"\r\nDate: "...)
-	r = plaintext.AppendDate(r, now)
-	r = append(r, "\r\n\r\n"+plaintext.Body...)
-	s.response.Store(&r)
+	dst = plaintext.AppendDate(dst, now)
+	dst = append(dst, "\r\n"...)
+	dst = append(dst, extra...)
+	return append(dst, "\r\n"+plaintext.Body...)
 }
 
 // OnTraffic answers every complete header block in the inbound buffer and
 // leaves a partial one for the next call.
 func (s *server) OnTraffic(c gnet.Conn) gnet.Action {
 	in, _ := c.Peek(-1)
-	response := *s.response.Load()
+	r := s.responses.Load()
 	out := s.out[:0]
 	consumed := 0
 	closing := false
@@ -72,11 +85,12 @@ func (s *server) OnTraffic(c gnet.Conn) gnet.Action {
 		}
 		block := in[consumed : consumed+i+2]
 		consumed += i + len(headerEnd)
-		out = append(out, response...)
 		if bytes.Contains(block, closeField) {
+			out = append(out, r.closing...)
 			closing = true
 			break
 		}
+		out = append(out, r.keepAlive...)
 	}
 	s.out = out
 	if consumed == 0 {

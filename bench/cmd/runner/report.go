@@ -1,0 +1,403 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// results is everything one run measured.
+type results struct {
+	Config  *config       `json:"-"`
+	Started time.Time     `json:"started"`
+	Elapsed time.Duration `json:"elapsed_ns"`
+	Tools   *tools        `json:"tools"`
+	Servers []string      `json:"servers"`
+	Samples []sample      `json:"samples"`
+	Codec   *codecRun     `json:"codec,omitempty"`
+	Notes   []string      `json:"notes,omitempty"`
+
+	Machine  string   `json:"machine"`
+	Go       string   `json:"go"`
+	Commit   string   `json:"commit"`
+	Settings settings `json:"settings"`
+}
+
+// settings is the part of the config the report states.
+type settings struct {
+	Quick     bool    `json:"quick"`
+	Rounds    int     `json:"rounds"`
+	DurationS float64 `json:"duration_s"`
+	WarmupS   float64 `json:"warmup_s"`
+	Conns     int     `json:"conns"`
+	Depth     int     `json:"depth"`
+	IdleConns int     `json:"idle_conns"`
+	ServerCPU int     `json:"server_cpu"`
+	ClientCPU int     `json:"client_cpu"`
+	Command   string  `json:"command"`
+}
+
+func (r *results) add(s sample) { r.Samples = append(r.Samples, s) }
+
+// values collects one metric of the error-free samples of a scenario and server.
+func (r *results) values(scenario, server string, metric func(sample) float64) []float64 {
+	var v []float64
+	for _, s := range r.Samples {
+		if s.Scenario == scenario && s.Server == server && s.Err == "" {
+			v = append(v, metric(s))
+		}
+	}
+	return v
+}
+
+func (r *results) stat(scenario, server string, metric func(sample) float64) stat {
+	return statOf(r.values(scenario, server, metric))
+}
+
+func (r *results) has(server string) bool {
+	for _, s := range r.Servers {
+		if s == server {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *results) ran(scenario string) bool {
+	for _, s := range r.Samples {
+		if s.Scenario == scenario {
+			return true
+		}
+	}
+	return false
+}
+
+// write saves latest.md, latest.json and efficiency.svg into dir.
+func (r *results) write(dir string) error {
+	c := r.Config
+	r.Machine = machine()
+	r.Go = runtime.Version()
+	r.Commit = commitOf(c.mainDir)
+	r.Settings = settings{
+		Quick: c.quick, Rounds: c.rounds, DurationS: c.duration.Seconds(), WarmupS: c.warmup.Seconds(),
+		Conns: c.conns, Depth: c.depth, IdleConns: c.idleConns,
+		ServerCPU: c.serverCPU, ClientCPU: c.clientCPU, Command: "bin/runner " + strings.Join(os.Args[1:], " "),
+	}
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{
+		"latest.md":      []byte(r.markdown()),
+		"latest.json":    append(js, '\n'),
+		"efficiency.svg": []byte(r.svg()),
+	}
+	for name, b := range files {
+		// Write beside, then rename: a run stopped half-way leaves the
+		// previous complete results in place.
+		tmp := filepath.Join(dir, name+".tmp")
+		if err := os.WriteFile(tmp, b, 0o644); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func commitOf(dir string) string {
+	out, err := exec.Command("git", "-C", dir, "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// loadScenarios are the scenarios measured in requests per server CPU second.
+var loadScenarios = []struct{ name, label string }{
+	{"keepalive", "keep-alive"},
+	{"pipelined", "pipelined"},
+	{"close", "close"},
+}
+
+// references are the servers every load table gives a ratio against.
+var references = []string{"gnetraw", "fasthttp", "nethttp"}
+
+func efficiency(s sample) float64 { return s.Efficiency }
+
+func (r *results) markdown() string {
+	var b strings.Builder
+	c := r.Config
+	mode := "full run"
+	if c.quick {
+		mode = "quick run"
+	}
+	fmt.Fprintf(&b, "# fastbase bench: %s\n\n", mode)
+	fmt.Fprintf(&b, "%s · %s · %s · %s · fastbase %s · took %s\n\n",
+		r.Started.UTC().Format("2006-01-02 15:04 UTC"), r.Machine, r.Go, r.Tools.WrkVersion, r.Commit, r.Elapsed.Round(time.Second))
+	fmt.Fprintf(&b, "Each server runs alone on CPU %d with GOMAXPROCS=1; wrk (1 thread, %d connections) runs on CPU %d. "+
+		"%d rounds; within a round servers take turns, the order rotating every round. "+
+		"In its turn a server process gets a %s keep-alive warm-up, %s measured keep-alive, a %s pipelined warm-up, %s measured pipelined and %s measured close, "+
+		"then a fresh process gets the idle test. "+
+		"Cells are median (min–max) over the rounds; ratios are of medians. "+
+		"**Efficiency** is requests ÷ the server's CPU seconds (utime+stime from /proc/PID/stat) during the run: "+
+		"one wrk thread saturates its core before the fastest servers saturate theirs, so requests/s alone hides the difference. "+
+		"Runs start once both cores are idle, and a run during which other processes took more than %.0f%% of either core is measured again.\n\n",
+		c.serverCPU, c.conns, c.clientCPU, c.rounds, c.warmup, c.duration, c.warmup, c.duration, c.duration, 100*c.disturbance)
+	fmt.Fprintf(&b, "Command: `%s` in bench/ (`make -C bench %s`).\n\n", r.Settings.Command, map[bool]string{true: "bench-quick", false: "bench"}[c.quick])
+
+	b.WriteString(r.efficiencyTable())
+	b.WriteString("\n![efficiency per scenario and server](efficiency.svg)\n")
+	b.WriteString(r.detailTables())
+	return b.String()
+}
+
+// summaryMarkdown is what the runner prints when it finishes.
+func (r *results) summaryMarkdown() string {
+	return r.efficiencyTable() + r.detailTables()
+}
+
+// detailTables is every table after the efficiency summary.
+func (r *results) detailTables() string {
+	var b strings.Builder
+	for _, sc := range loadScenarios {
+		if r.ran(sc.name) {
+			b.WriteString(r.loadTable(sc.name))
+		}
+	}
+	if r.ran("idle") {
+		b.WriteString(r.idleTable())
+	}
+	if r.ran("syscalls-keepalive") || r.ran("syscalls-pipelined") {
+		b.WriteString(r.syscallTable())
+	}
+	if r.has("fastbase") {
+		b.WriteString(r.targetTable())
+	}
+	if r.Codec != nil {
+		b.WriteString(r.codecTable())
+	}
+	b.WriteString(r.notes())
+	return b.String()
+}
+
+func (r *results) efficiencyTable() string {
+	var b strings.Builder
+	b.WriteString("## Efficiency: requests per server-CPU-second\n\n| server |")
+	var ran []string
+	for _, sc := range loadScenarios {
+		if r.ran(sc.name) {
+			fmt.Fprintf(&b, " %s |", sc.label)
+			ran = append(ran, sc.name)
+		}
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(ran)) + "\n")
+	for _, srv := range r.Servers {
+		fmt.Fprintf(&b, "| %s |", srv)
+		for _, sc := range ran {
+			fmt.Fprintf(&b, " %s |", r.stat(sc, srv, efficiency).cell(count))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func (r *results) loadTable(scenario string) string {
+	var b strings.Builder
+	for _, sc := range scenarioList() {
+		if sc.name == scenario {
+			fmt.Fprintf(&b, "\n## %s\n\n", sc.title)
+		}
+	}
+	withLatency := scenario == "keepalive"
+	b.WriteString("| server | req/s | server CPU | req per CPU-s |")
+	var refs []string
+	for _, ref := range references {
+		if r.has(ref) {
+			refs = append(refs, ref)
+			fmt.Fprintf(&b, " ÷ %s |", ref)
+		}
+	}
+	cols := 4 + len(refs)
+	if withLatency {
+		b.WriteString(" p50 | p99 |")
+		cols += 2
+	}
+	b.WriteString(" errors |\n|---|" + strings.Repeat("---:|", cols) + "\n")
+	for _, srv := range r.Servers {
+		eff := r.stat(scenario, srv, efficiency)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |", srv,
+			r.stat(scenario, srv, func(s sample) float64 { return s.RPS }).cell(count),
+			r.stat(scenario, srv, sample.cpuShare).cell(percent),
+			eff.cell(count))
+		for _, ref := range refs {
+			fmt.Fprintf(&b, " %s |", ratio(eff.med/r.stat(scenario, ref, efficiency).med))
+		}
+		if withLatency {
+			fmt.Fprintf(&b, " %s | %s |",
+				r.stat(scenario, srv, func(s sample) float64 { return s.P50 }).cell(latency),
+				r.stat(scenario, srv, func(s sample) float64 { return s.P99 }).cell(latency))
+		}
+		errs := r.stat(scenario, srv, func(s sample) float64 { return float64(s.Errors) })
+		fmt.Fprintf(&b, " %s |\n", errs.cell(func(v float64) string { return fmt.Sprintf("%.0f", v) }))
+	}
+	return b.String()
+}
+
+func (r *results) idleTable() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## idle: RSS growth per keep-alive connection (%d connections that each served one request, VmRSS from /proc/PID/status)\n\n",
+		r.Config.idleConns)
+	b.WriteString("| server | bytes per connection | RSS before | RSS with the connections |\n|---|---:|---:|---:|\n")
+	kb := func(v float64) string { return fmt.Sprintf("%.1f MB", v/1024) }
+	for _, srv := range r.Servers {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", srv,
+			r.stat("idle", srv, func(s sample) float64 { return s.BytesPerConn }).cell(bytesString),
+			r.stat("idle", srv, func(s sample) float64 { return float64(s.RSSBeforeKB) }).cell(kb),
+			r.stat("idle", srv, func(s sample) float64 { return float64(s.RSSAfterKB) }).cell(kb))
+	}
+	return b.String()
+}
+
+func (r *results) syscallTable() string {
+	var b strings.Builder
+	how := "perf stat -e raw_syscalls:sys_enter -p PID"
+	if r.Tools.Syscalls == "strace" {
+		how = "strace -c -f -p PID, which slows the server, so batches grow and counts per request shrink"
+	}
+	fmt.Fprintf(&b, "\n## system calls per request (%s, over the %s warm-up run before each measured one)\n\n", how, r.Config.warmup)
+	b.WriteString("| server | keep-alive | pipelined |\n|---|---:|---:|\n")
+	per := func(s sample) float64 { return s.SyscallsPerReq }
+	f := func(v float64) string { return fmt.Sprintf("%.3f", v) }
+	for _, srv := range r.Servers {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", srv,
+			r.stat("syscalls-keepalive", srv, per).cell(f), r.stat("syscalls-pipelined", srv, per).cell(f))
+	}
+	return b.String()
+}
+
+// targetTable checks fastbase against the numbers issue 6 asks for.
+func (r *results) targetTable() string {
+	var b strings.Builder
+	b.WriteString("\n## fastbase against the targets\n\n| target | measured | met |\n|---|---:|:---:|\n")
+	row := func(name string, v, want float64, atMost bool, f func(float64) string) {
+		if v == 0 || want == 0 || v != v {
+			fmt.Fprintf(&b, "| %s | – | – |\n", name)
+			return
+		}
+		ok := v >= want
+		if atMost {
+			ok = v <= want
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", name, f(v), map[bool]string{true: "yes", false: "**no**"}[ok])
+	}
+	med := func(sc, srv string, m func(sample) float64) float64 { return r.stat(sc, srv, m).med }
+	eff := func(sc, srv string) float64 { return med(sc, srv, efficiency) }
+	div := func(a, b float64) float64 {
+		if b == 0 {
+			return 0
+		}
+		return a / b
+	}
+	fb := "fastbase"
+	row("pipelined efficiency ≥ 1.0 × gnetraw", div(eff("pipelined", fb), eff("pipelined", "gnetraw")), 1.0, false, ratio)
+	row("pipelined efficiency ≥ 2 × fasthttp", div(eff("pipelined", fb), eff("pipelined", "fasthttp")), 2.0, false, ratio)
+	row("keep-alive efficiency ≥ 1.0 × gnetraw", div(eff("keepalive", fb), eff("keepalive", "gnetraw")), 1.0, false, ratio)
+	row("keep-alive efficiency ≥ 1.1 × fasthttp", div(eff("keepalive", fb), eff("keepalive", "fasthttp")), 1.1, false, ratio)
+	p99 := func(s sample) float64 { return s.P99 }
+	row("keep-alive p99 ≤ 1.2 × gnetraw's", div(med("keepalive", fb, p99), med("keepalive", "gnetraw", p99)), 1.2, true, ratio)
+	row("close efficiency ≥ 1.5 × net/http", div(eff("close", fb), eff("close", "nethttp")), 1.5, false, ratio)
+	row("≤ 600 B RSS per idle connection", med("idle", fb, func(s sample) float64 { return s.BytesPerConn }), 600, true, bytesString)
+	per := func(s sample) float64 { return s.SyscallsPerReq }
+	f3 := func(v float64) string { return fmt.Sprintf("%.3f", v) }
+	row("syscalls per request ≤ 2.1 keep-alive", med("syscalls-keepalive", fb, per), 2.1, true, f3)
+	row("syscalls per request ≤ 0.14 pipelined", med("syscalls-pipelined", fb, per), 0.14, true, f3)
+	if r.Codec != nil {
+		for _, in := range r.codecInputs() {
+			fast, ok1 := r.codecStat(in, "fastbase")
+			peer, ok2 := r.codecStat(in, "fasthttp")
+			if ok1 && ok2 {
+				row("parser ≥ 1.5 × fasthttp's speed, "+in, peer.ns.med/fast.ns.med, 1.5, false, ratio)
+				row("parser 0 allocs/op, "+in, fast.allocs.med+1, 1, true, func(v float64) string { return fmt.Sprintf("%.0f", v-1) })
+			}
+		}
+	}
+	return b.String()
+}
+
+type codecStats struct{ ns, mbs, bop, allocs stat }
+
+func (r *results) codecStat(input, parser string) (codecStats, bool) {
+	for _, s := range r.Codec.Results {
+		if s.Input == input && s.Parser == parser {
+			return codecStats{statOf(s.NsOp), statOf(s.MBs), statOf(s.BOp), statOf(s.Allocs)}, true
+		}
+	}
+	return codecStats{}, false
+}
+
+func (r *results) codecInputs() []string {
+	var ins []string
+	seen := map[string]bool{}
+	for _, s := range r.Codec.Results {
+		if !seen[s.Input] {
+			seen[s.Input] = true
+			ins = append(ins, s.Input)
+		}
+	}
+	return ins
+}
+
+func (r *results) codecTable() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## parser micro-benchmarks (one op = the whole input; pipelined16 is 16 requests)\n\n`%s`\n\n", r.Codec.Command)
+	if r.Codec.Err != "" {
+		fmt.Fprintf(&b, "**failed:** %s\n\n", r.Codec.Err)
+	}
+	b.WriteString("| input | parser | ns/op | MB/s | B/op | allocs/op | speed ÷ fasthttp |\n|---|---|---:|---:|---:|---:|---:|\n")
+	f0 := func(v float64) string { return fmt.Sprintf("%.0f", v) }
+	for _, in := range r.codecInputs() {
+		ref, hasRef := r.codecStat(in, "fasthttp")
+		for _, s := range r.Codec.Results {
+			if s.Input != in {
+				continue
+			}
+			st, _ := r.codecStat(in, s.Parser)
+			rel := "–"
+			if hasRef {
+				rel = ratio(ref.ns.med / st.ns.med)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", in, s.Parser,
+				st.ns.cell(f0), st.mbs.cell(f0), st.bop.cell(f0), st.allocs.cell(f0), rel)
+		}
+	}
+	return b.String()
+}
+
+func (r *results) notes() string {
+	var lines []string
+	lines = append(lines, r.Notes...)
+	if r.Codec != nil && r.Codec.Note != "" {
+		lines = append(lines, r.Codec.Note)
+	}
+	for _, s := range r.Samples {
+		switch {
+		case s.Err != "":
+			lines = append(lines, fmt.Sprintf("round %d, %s, %s: %s (left out)", s.Round, s.Scenario, s.Server, s.Err))
+		case s.Disturbed:
+			lines = append(lines, fmt.Sprintf("round %d, %s, %s: other processes took %.0f%% of a core on every attempt (kept)", s.Round, s.Scenario, s.Server, 100*s.Foreign))
+		case s.Attempts > 1:
+			lines = append(lines, fmt.Sprintf("round %d, %s, %s: measured %d times, the cores were disturbed", s.Round, s.Scenario, s.Server, s.Attempts))
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "\n## notes\n\n- " + strings.Join(lines, "\n- ") + "\n"
+}
