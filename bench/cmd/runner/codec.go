@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,7 +13,6 @@ type codecRun struct {
 	Command string         `json:"command"`
 	Err     string         `json:"error,omitempty"`
 	Results []codecSamples `json:"results"`
-	Note    string         `json:"note,omitempty"`
 }
 
 // codecSamples is one benchmark (input × parser) over -count runs.
@@ -28,22 +25,6 @@ type codecSamples struct {
 	Allocs []float64 `json:"allocs_op"`
 }
 
-// fastbaseHasParser reports whether the main module's codec has
-// Parser.Parse yet; the fastbase benchmarks build only then.
-func fastbaseHasParser(mainDir string) bool {
-	files, _ := filepath.Glob(filepath.Join(mainDir, "codec", "*.go"))
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err == nil && bytes.Contains(b, []byte("func (p *Parser) Parse(")) {
-			return true
-		}
-	}
-	return false
-}
-
 var benchLine = regexp.MustCompile(`^BenchmarkParse/([^/\s]+)/([^\s-]+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) MB/s)?(?:\s+([\d.]+) B/op)?(?:\s+([\d.]+) allocs/op)?`)
 
 // runCodecBench runs bench/codec's benchmarks pinned to the server core.
@@ -51,12 +32,6 @@ func runCodecBench(c *config) *codecRun {
 	args := []string{"-c", strconv.Itoa(c.serverCPU), "go", "test", "-run", "TestParsersAgree",
 		"-bench", "BenchmarkParse", "-benchmem", "-benchtime", c.codecTime, "-count", strconv.Itoa(c.codecCount)}
 	run := &codecRun{}
-	if fastbaseHasParser(c.mainDir) {
-		args = append(args, "-tags", "fastbaseparser")
-	} else {
-		run.Note = "fastbase's codec has no Parser.Parse yet: only the peers' parsers ran"
-		progressf("%s", run.Note)
-	}
 	args = append(args, "./codec/")
 	run.Command = "GOMAXPROCS=1 taskset " + strings.Join(args, " ")
 	cmd := exec.Command("taskset", args...)

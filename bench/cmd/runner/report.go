@@ -383,9 +383,6 @@ func (r *results) codecTable() string {
 func (r *results) notes() string {
 	var lines []string
 	lines = append(lines, r.Notes...)
-	if r.Codec != nil && r.Codec.Note != "" {
-		lines = append(lines, r.Codec.Note)
-	}
 	for _, s := range r.Samples {
 		switch {
 		case s.Err != "":
