@@ -3,6 +3,8 @@ package handler
 import (
 	"testing"
 	"time"
+
+	"github.com/fastbase/fastbase/codec"
 )
 
 // BenchmarkHello measures one hello request from parsed request to encoded
@@ -19,6 +21,29 @@ func BenchmarkHello(b *testing.B) {
 		buf, _ = r.Finish()
 	}
 	b.SetBytes(int64(len(buf)))
+}
+
+// BenchmarkHelloParsed adds parsing the request's bytes to BenchmarkHello:
+// the whole path from bytes in to bytes out.
+func BenchmarkHelloParsed(b *testing.B) {
+	h := Hello()
+	in := []byte(techEmpowerRequest)
+	var (
+		p   codec.Parser
+		req codec.Request
+		r   Request
+	)
+	buf := make([]byte, 0, 4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Parse(in, &req); err != nil {
+			b.Fatal(err)
+		}
+		r.Begin(h, seedConn, &req, nil, buf[:0])
+		h.Serve(&r)
+		buf, _ = r.Finish()
+	}
+	b.SetBytes(int64(len(in)))
 }
 
 // BenchmarkHelloPipelined16 appends 16 responses to one buffer, as the engine

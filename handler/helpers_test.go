@@ -40,43 +40,40 @@ func at(hour, minute, sec int) time.Time {
 	return time.Date(2026, time.November, 23, hour, minute, sec, 0, time.Local)
 }
 
-// parsed builds by hand the codec.Request a parser gives for a request line
-// and header lines ("Name: value"), following codec's documented fields.
+// techEmpowerRequest is the request of TechEmpower's plaintext test.
+const techEmpowerRequest = "GET /plaintext HTTP/1.1\r\n" +
+	"Host: localhost\r\n" +
+	"Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7\r\n" +
+	"Connection: keep-alive\r\n\r\n"
+
+// parsed parses a request line and header lines ("Name: value") with
+// codec's parser, as the engine does.
 func parsed(line string, headers ...string) *codec.Request {
-	req := &codec.Request{RequestLine: []byte(line), ContentLength: -1}
-	words := strings.Split(line, " ")
-	req.Method = []byte(words[0])
-	if len(words) > 1 {
-		req.Target = []byte(words[1])
-		path, query, _ := strings.Cut(strings.TrimLeft(words[1], "/"), "?")
-		if strings.HasPrefix(words[1], "/") {
-			path = "/" + path
-		}
-		req.Path, req.Query = []byte(path), []byte(query)
-	}
-	req.Proto, req.Minor = []byte("HTTP/0.9"), 9
-	if len(words) == 3 {
-		req.Proto = []byte(words[2])
-		req.Major, req.Minor = int(words[2][5]-'0'), int(words[2][7]-'0')
-	}
-	connection := ""
-	for _, h := range headers {
-		name, value, _ := strings.Cut(h, ": ")
-		req.Headers = append(req.Headers, codec.Header{Name: []byte(name), Value: []byte(value)})
-		if strings.EqualFold(name, "Connection") {
-			connection = strings.ToLower(value)
-		}
-		if strings.EqualFold(name, "Host") {
-			req.Host = []byte(value)
-		}
-	}
-	switch {
-	case req.Major == 1 && req.Minor >= 1:
-		req.KeepAlive = connection != "close"
-	case req.Major == 1:
-		req.KeepAlive = connection == "keep-alive"
+	req, err := parse(line, headers...)
+	if err != nil {
+		panic(err)
 	}
 	return req
+}
+
+// parse parses a request line and header lines and returns what the parser
+// gives the engine: a request, or the refused request and its error.
+func parse(line string, headers ...string) (*codec.Request, *codec.Error) {
+	raw := line + "\r\n"
+	for _, h := range headers {
+		raw += h + "\r\n"
+	}
+	raw += "\r\n"
+	var p codec.Parser
+	req := new(codec.Request)
+	n, err := p.Parse([]byte(raw), req)
+	if err != nil {
+		return req, err.(*codec.Error)
+	}
+	if n != len(raw) {
+		panic("parse: " + raw + " is not one request")
+	}
+	return req, nil
 }
 
 // exchange is one request run through Begin, Serve (or ServeParseError) and

@@ -2,10 +2,12 @@ package handler
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/fastbase/fastbase/codec"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestAppendLogLine(t *testing.T) {
@@ -39,8 +41,8 @@ func TestAppendRequestLog(t *testing.T) {
 		{"size known", Hello(), seedConn, parsed("GET / HTTP/1.1"), prefix + `"GET / HTTP/1.1" 200 13` + "\n"},
 		{"HEAD sends no body", Hello(), seedConn, parsed("HEAD / HTTP/1.1"), prefix + `"HEAD / HTTP/1.1" 200 0` + "\n"},
 		{"zone kept", Hello(), zoned, parsed("GET / HTTP/1.1"), `fe80::1%eth0 - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 200 13` + "\n"},
-		{"request line read as ISO-8859-1 and escaped", Hello(), seedConn, parsed("GET /\xe9\x85\\\"\x1b HTTP/1.1"),
-			prefix + `"GET /é\x85\\"\x1b HTTP/1.1" 200 13` + "\n"},
+		{"request line read as ISO-8859-1", Hello(), seedConn, parsed("GET /\xe9 HTTP/1.1"),
+			prefix + `"GET /é HTTP/1.1" 200 13` + "\n"},
 		{"send_error's line first", NotFound(), seedConn, parsed("GET / HTTP/1.1"),
 			prefix + "code 404, message Not Found\n" + prefix + `"GET / HTTP/1.1" 404 330` + "\n"},
 		{"error message escaped", New().Handle("GET", func(r *Request) { r.SendError(400, "bad\n\\", "") }), seedConn, parsed("GET / HTTP/1.1"),
@@ -50,6 +52,17 @@ func TestAppendRequestLog(t *testing.T) {
 		x := serve(t, tt.h, tt.conn, tt.req, nil, logAt)
 		assert.Equal(t, tt.want, x.log, tt.name)
 	}
+}
+
+// TestAppendRequestLogEscapes logs requests the parser refuses for the
+// bytes that the log must escape.
+func TestAppendRequestLogEscapes(t *testing.T) {
+	const prefix = "127.0.0.1 - - [23/Nov/2026 21:24:17] "
+	req, e := parse("GET /\xe9\x85\\\"\x1b[31m HTTP/1.1")
+	require.NotNil(t, e)
+	x := serveParseError(t, New(), req, e, at(21, 24, 17))
+	assert.True(t, strings.HasSuffix(x.log, "\n"+prefix+`"GET /é\x85\\"\x1b[31m HTTP/1.1" 400 `+itoa(x.r.BodySize())+"\n"), x.log)
+	assert.NotContains(t, x.log, "\x1b", "no raw escape byte reaches the log")
 }
 
 func TestAppendRequestLogBeforeResponse(t *testing.T) {

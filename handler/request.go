@@ -116,20 +116,17 @@ func (r *Request) Begin(h *Handler, conn *ConnInfo, req *codec.Request, body []b
 
 // ServeParseError answers a request the parser refused with e, as
 // http.server's parse_request does; the server calls it after
-// [Request.Begin] in place of [Handler.Serve].
+// [Request.Begin] in place of [Handler.Serve], with the [codec.Request] the
+// parser filled in for the error.
 //
-// Until http.server has accepted the version word it treats the request as
-// HTTP/0.9 and sends the error page alone, without status line or headers;
-// Begin infers that from req.Major being 0, so the parser leaves Major 0 for
-// errors found before the version was accepted. The one exception is 414:
-// Python then clears the version to "", which gets a status line. Python
-// also sets the command only once the request line is accepted, so only a
-// header error (431) on a HEAD request leaves the page out.
+// The answer is [Request.SendError] of e. What the parser filled in decides
+// its shape, as the state of http.server's handler does: a request line
+// refused before its version was accepted has Proto "HTTP/0.9"
+// ([codec.Request.IsHTTP09]), so the page goes out alone, without status
+// line or headers; a 414 has no Proto and gets a full response; the method
+// is only known once the request line was accepted, so only a header error
+// on a HEAD request leaves the page out.
 func (r *Request) ServeParseError(e *codec.Error) {
-	if e.Status == 414 {
-		r.http09 = false
-	}
-	r.head = r.head && e.Status == 431
 	r.SendError(e.Status, e.Message, e.Explain)
 }
 
