@@ -37,11 +37,12 @@
 // # Framing
 //
 // A handler may leave Content-Length out, as the seed's handlers do:
-// [Request.Finish] adds it when the connection stays open, so seed-style
-// handlers work on keep-alive connections. It also decides whether the
-// connection may stay open, following http.server (HTTP/0.9 and errors
-// close, ProtocolVersion "HTTP/1.0" closes) and closing whenever the body
-// does not match a Content-Length the handler sent.
+// [Request.Finish] adds it, so seed-style handlers work on keep-alive
+// connections. It also decides whether the connection may stay open,
+// following http.server (HTTP/0.9 and errors close, ProtocolVersion
+// "HTTP/1.0" closes) and closing whenever the body does not match a
+// Content-Length the handler sent. With ProtocolVersion "HTTP/1.0" the
+// responses are http.server's byte for byte.
 //
 // # Server side
 //

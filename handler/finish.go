@@ -21,10 +21,10 @@ import "github.com/fastbase/fastbase/codec"
 //     N being the bytes the handler wrote (for HEAD: would have written). It
 //     does not when the response is http.server's byte for byte: protocol
 //     HTTP/1.0 and the connection closing, where the close ends the body.
-//   - Persistence: the connection stays open only if close_connection is
-//     false (see [Request.Begin], [Request.SendHeader]), the response is not
-//     an error from [Request.SendError], and a Content-Length the handler
-//     sent matches the body. A length that lies would make the client read
+//   - Persistence: the connection stays open only if
+//     [Request.CloseConnection] is false, the response is not an error from
+//     [Request.SendError], and a Content-Length the handler sent matches the
+//     body. A length that lies would make the client read
 //     the rest of this body as the next response, or wait for bytes that
 //     never come, so the connection closes and the client sees EOF instead.
 //   - An HTTP/1.1 response on a connection that closes says
@@ -44,7 +44,6 @@ func (r *Request) Finish() (dst []byte, keepAlive bool) {
 	}
 	dst = r.dst
 	r.dst = nil
-	r.finished = true
 	return dst, keepAlive
 }
 

@@ -65,8 +65,7 @@ type Request struct {
 	panicValue any
 	panicStack []byte
 
-	path     string // cached Path()
-	finished bool
+	path string // cached Path()
 }
 
 // state is where a response is: nothing sent yet, head open, or head ended.
@@ -280,7 +279,11 @@ func (r *Request) Handler() *Handler { return r.h }
 
 // CloseConnection reports whether the connection will close after this
 // response (http.server's close_connection) as far as decided so far:
-// [Request.Finish] may still decide to close it. Call it only from the
+// [Request.Finish] may still decide to close it. As in http.server it starts
+// false only when the client lets the connection stay open (HTTP/1.1
+// without "Connection: close", or "Connection: keep-alive") and
+// ProtocolVersion is "HTTP/1.1" or later; "Connection: close" or
+// "keep-alive" sent with [Request.SendHeader] sets it. Call it only from the
 // handler's goroutine, before the handler returns.
 func (r *Request) CloseConnection() bool { return r.closeConn }
 
