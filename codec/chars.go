@@ -41,6 +41,23 @@ func equalFold(b []byte, s string) bool {
 	return true
 }
 
+// equalLower reports whether b equals s ignoring ASCII case, where s is
+// lower case and made of letters, digits and '-', and b is a field name or
+// a field value that passed isFieldValue. Setting bit 0x20 lowers a letter;
+// the only other bytes it maps onto a letter, digit or '-' are control
+// characters other than HTAB, which b cannot hold.
+func equalLower(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if b[i]|0x20 != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
 const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
@@ -52,10 +69,13 @@ const (
 // (obs-text, which field values may carry); DEL is the zero byte of x ^ 0x7f….
 func indexCTL(b []byte) int {
 	i := 0
+	for ; i+16 <= len(b); i += 16 {
+		if hasCTL(binary.LittleEndian.Uint64(b[i:]))|hasCTL(binary.LittleEndian.Uint64(b[i+8:])) != 0 {
+			break
+		}
+	}
 	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		d := x ^ (0x7f * ones)
-		if ((x-0x20*ones)&^x|(d-ones)&^d)&highs != 0 {
+		if hasCTL(binary.LittleEndian.Uint64(b[i:])) != 0 {
 			break
 		}
 	}
@@ -65,6 +85,13 @@ func indexCTL(b []byte) int {
 		}
 	}
 	return -1
+}
+
+// hasCTL is non-zero when one of the eight bytes of x is a control byte, as
+// indexCTL explains.
+func hasCTL(x uint64) uint64 {
+	d := x ^ (0x7f * ones)
+	return ((x-0x20*ones)&^x | (d-ones)&^d) & highs
 }
 
 // trimOWS drops RFC 9110 §5.6.3 optional whitespace (SP, HTAB) from both ends.

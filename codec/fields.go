@@ -3,16 +3,15 @@ package codec
 import "bytes"
 
 // parseField parses the header line buf[start:end] (without its line
-// ending), records the field and takes note of the fields that frame the
-// request.
-func (p *Parser) parseField(buf []byte, start, end int) *Error {
+// ending) and returns the offsets of its name and value.
+func parseField(buf []byte, start, end int) (name, value span, e *Error) {
 	line := buf[start:end]
 	colon := 0
 	for colon < len(line) && isToken[line[colon]] {
 		colon++
 	}
 	if colon == 0 || colon == len(line) || line[colon] != ':' {
-		return badFieldLine(line, colon)
+		return name, value, badFieldLine(line, colon)
 	}
 	// RFC 9110 §5.5: the value is trimmed of surrounding whitespace and may
 	// hold no control character other than HTAB (CR, LF and NUL included).
@@ -23,15 +22,54 @@ func (p *Parser) parseField(buf []byte, start, end int) *Error {
 	for ve > vs && (line[ve-1] == ' ' || line[ve-1] == '\t') {
 		ve--
 	}
-	value := line[vs:ve]
-	if !isFieldValue(value) {
-		return newError(400, quotedShort("Bad header value", line[:colon]))
+	if !isFieldValue(line[vs:ve]) {
+		return name, value, newError(400, quotedShort("Bad header value", line[:colon]))
 	}
-	p.fields = append(p.fields, fieldSpan{
-		name:  span{start, start + colon},
-		value: span{start + vs, start + ve},
-	})
-	return p.frameField(line[:colon], value)
+	return span{start, start + colon}, span{start + vs, start + ve}, nil
+}
+
+// scanField parses a well-formed field line starting at start and ending
+// before end in one pass, finding its end as it goes. It returns the
+// offsets of the name, the value and the line's LF; lf is 0 when the line is
+// not well formed or not all there, and parseField must decide. It gives the
+// same name and value as parseField does for the lines it accepts. seen is
+// the number of bytes it looked at.
+func scanField(buf []byte, start, end int) (name, value span, lf, seen int) {
+	buf = buf[:end]
+	i := start
+	for i < len(buf) && isToken[buf[i]] {
+		i++
+	}
+	if i == start || i == len(buf) || buf[i] != ':' {
+		return name, value, 0, i - start
+	}
+	colon := i
+	for i++; i < len(buf) && (buf[i] == ' ' || buf[i] == '\t'); i++ {
+	}
+	vs := i
+	for {
+		j := indexCTL(buf[i:])
+		if j < 0 {
+			return name, value, 0, len(buf) - start
+		}
+		if i += j; buf[i] != '\t' {
+			break
+		}
+		i++
+	}
+	ve := i
+	switch {
+	case buf[i] == '\n':
+		lf = i
+	case buf[i] == '\r' && i+1 < len(buf) && buf[i+1] == '\n':
+		lf = i + 1
+	default:
+		return name, value, 0, i - start
+	}
+	for ve > vs && (buf[ve-1] == ' ' || buf[ve-1] == '\t') {
+		ve--
+	}
+	return span{start, colon}, span{vs, ve}, lf, lf + 1 - start
 }
 
 // badFieldLine explains why line, whose name stopped at offset i, is not a
@@ -56,34 +94,34 @@ func badFieldLine(line []byte, i int) *Error {
 }
 
 // frameField takes note of the fields that decide how the request is framed
-// and answered. The field is the last one in p.fields.
-func (p *Parser) frameField(name, value []byte) *Error {
+// and answered. The field is field number index+1 of the block.
+func (p *Parser) frameField(name, value []byte, number int) *Error {
 	st := &p.st
 	switch len(name) {
 	case len("Host"):
-		if equalFold(name, "Host") {
+		if equalLower(name, "host") {
 			// RFC 9112 §3.2: a server MUST answer 400 to a request with more
 			// than one Host field.
 			if st.host > 0 {
 				return newError(400, "Multiple Host headers")
 			}
-			st.host = len(p.fields)
+			st.host = number
 		}
 	case len("Expect"):
-		if equalFold(name, "Expect") && equalFold(value, "100-continue") {
+		if equalLower(name, "expect") && equalLower(value, "100-continue") {
 			st.expect100 = true
 		}
 	case len("Connection"):
-		if equalFold(name, "Connection") {
+		if equalLower(name, "connection") {
 			st.connectionOptions(value)
 		}
 	case len("Content-Length"):
-		if equalFold(name, "Content-Length") {
+		if equalLower(name, "content-length") {
 			return st.contentLengthField(value)
 		}
 	case len("Transfer-Encoding"):
-		if equalFold(name, "Transfer-Encoding") {
-			st.transferCodings(value, len(p.fields))
+		if equalLower(name, "transfer-encoding") {
+			st.transferCodings(value, number)
 		}
 	}
 	return nil
@@ -92,13 +130,22 @@ func (p *Parser) frameField(name, value []byte) *Error {
 // connectionOptions notes the close and keep-alive options of a Connection
 // field (RFC 9110 §7.6.1: a comma-separated list, any case).
 func (f *framing) connectionOptions(value []byte) {
+	// The usual values are a single option.
+	switch {
+	case equalLower(value, "keep-alive"):
+		f.connKeepAlive = true
+		return
+	case equalLower(value, "close"):
+		f.connClose = true
+		return
+	}
 	for len(value) > 0 {
 		var option []byte
 		option, value = nextListElement(value)
 		switch {
-		case equalFold(option, "close"):
+		case equalLower(option, "close"):
 			f.connClose = true
-		case equalFold(option, "keep-alive"):
+		case equalLower(option, "keep-alive"):
 			f.connKeepAlive = true
 		}
 	}
@@ -151,7 +198,7 @@ func (f *framing) transferCodings(value []byte, field int) {
 		if f.chunkedLast {
 			f.teMisordered = true
 		}
-		f.chunkedLast = equalFold(coding, "chunked")
+		f.chunkedLast = equalLower(coding, "chunked")
 		if !f.chunkedLast && f.teUnsupported == 0 {
 			f.teUnsupported = field
 		}
@@ -164,7 +211,7 @@ func firstUnsupportedCoding(value []byte) []byte {
 	for len(value) > 0 {
 		var coding []byte
 		coding, value = nextCoding(value)
-		if len(coding) > 0 && !equalFold(coding, "chunked") {
+		if len(coding) > 0 && !equalLower(coding, "chunked") {
 			return coding
 		}
 	}
@@ -194,7 +241,7 @@ func nextListElement(list []byte) (elem, rest []byte) {
 // finish applies the rules that need the whole header block: how the body is
 // framed (RFC 9112 §6). A request with Transfer-Encoding is refused unless
 // chunked is its final coding and the only one: fastbase decodes no other.
-func (p *Parser) finish(buf []byte) *Error {
+func (p *Parser) finish(buf []byte, req *Request) *Error {
 	st := &p.st
 	if !st.hasTE {
 		return nil
@@ -214,14 +261,12 @@ func (p *Parser) finish(buf []byte) *Error {
 		// RFC 9112 §6.3: if chunked is not the final coding of a request,
 		// the server MUST answer 400 and close; chunked MUST NOT be applied
 		// twice (§6.1).
-		f := p.fields[st.lastTE-1]
-		return newError(400, quotedShort("Bad Transfer-Encoding", buf[f.value.start:f.value.end]))
+		return newError(400, quotedShort("Bad Transfer-Encoding", p.fieldValue(buf, req, st.lastTE-1)))
 	case st.teUnsupported > 0:
 		// RFC 9112 §6.1: a server SHOULD answer 501 to a transfer coding it
 		// does not understand.
-		f := p.fields[st.teUnsupported-1]
 		return newError(501, quotedShort("Unsupported transfer coding",
-			firstUnsupportedCoding(buf[f.value.start:f.value.end])))
+			firstUnsupportedCoding(p.fieldValue(buf, req, st.teUnsupported-1))))
 	}
 	return nil
 }

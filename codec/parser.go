@@ -36,9 +36,15 @@ type Limits struct {
 	MaxHeaderBytes int
 }
 
-func (l *Limits) requestLine() int { return positiveOr(l.MaxRequestLine, DefaultMaxRequestLine) }
-func (l *Limits) headerLine() int  { return positiveOr(l.MaxHeaderLine, DefaultMaxHeaderLine) }
-func (l *Limits) headers() int     { return positiveOr(l.MaxHeaders, DefaultMaxHeaders) }
+// resolved returns l with the defaults in place of zeros.
+func (l Limits) resolved() Limits {
+	return Limits{
+		MaxRequestLine: positiveOr(l.MaxRequestLine, DefaultMaxRequestLine),
+		MaxHeaderLine:  positiveOr(l.MaxHeaderLine, DefaultMaxHeaderLine),
+		MaxHeaders:     positiveOr(l.MaxHeaders, DefaultMaxHeaders),
+		MaxHeaderBytes: max(l.MaxHeaderBytes, 0),
+	}
+}
 
 func positiveOr(n, def int) int {
 	if n > 0 {
@@ -62,7 +68,9 @@ type Parser struct {
 	Limits Limits
 
 	st     parseState
-	fields []fieldSpan
+	fields []fieldSpan // the fields read, once a block has taken more than one call
+	direct bool        // this call keeps fields in the Request, not in fields
+	limits Limits      // Limits with the defaults filled in, for this call
 
 	// examined counts the bytes the parser has looked at since it was made.
 	// Tests use it to prove that parsing is linear in the input, however it
@@ -83,7 +91,7 @@ type parseState struct {
 	pos       int  // offset of the first byte of the line being read
 	scanned   int  // offset of the first byte of that line not yet searched for LF
 	empties   int  // empty lines skipped before the request line
-	lines     int  // lines of the header block read, as http.server counts them
+	lines     int  // lines of the header block read, as http.server counts them; field i is line i+1
 
 	requestLine span // without its line ending; end > 0 once it was read
 	method      span
@@ -100,7 +108,7 @@ type parseState struct {
 // answered (Host, Connection, Expect, Content-Length, Transfer-Encoding)
 // said so far.
 type framing struct {
-	host          int // index+1 in Parser.fields of the Host field, 0 if none
+	host          int // index+1 of the Host field, 0 if none
 	contentLength int64
 	hasLength     bool
 	connClose     bool
@@ -143,10 +151,50 @@ func (p *Parser) Parse(buf []byte, req *Request) (n int, err error) {
 		// start over rather than index past the end.
 		p.Reset()
 	}
+	p.limits = p.Limits.resolved()
+	// Until a header line has been read, fields can go straight into
+	// req.Headers: if the block is whole, as it usually is, they never need
+	// to be stored as offsets.
+	p.direct = st.lines == 0
+	if p.direct {
+		req.Headers = req.Headers[:0]
+	}
+	if st.scanned == 0 {
+		// Nothing seen yet: most blocks arrive whole.
+		if n := p.parseFast(buf, req); n > 0 {
+			return n, nil
+		}
+	}
 	for {
 		start := st.pos
 		limit, overBlock := p.lineLimit(start)
 		end := min(limit, len(buf))
+		if st.inHeaders && st.scanned == start {
+			// A header line not yet looked at: the common well-formed
+			// field line is parsed in the same pass that finds its end.
+			name, value, lf, seen := scanField(buf, start, end)
+			p.examined += seen
+			if lf > 0 {
+				st.pos, st.scanned = lf+1, lf+1
+				if e := p.countLine(); e != nil {
+					return 0, p.fail(buf, req, e)
+				}
+				if e := p.addField(buf, req, name, value); e != nil {
+					return 0, p.fail(buf, req, e)
+				}
+				continue
+			}
+			if start+1 < end && buf[start] == '\r' && buf[start+1] == '\n' {
+				// The blank line: no need to search for its LF.
+				st.pos, st.scanned = start+2, start+2
+				p.examined += 2
+				if n, e := p.endOfBlock(buf, req, start+2); e == nil {
+					return n, nil
+				} else {
+					return 0, p.fail(buf, req, e)
+				}
+			}
+		}
 		from := min(st.scanned, end)
 		i := bytes.IndexByte(buf[from:end], '\n')
 		if i < 0 {
@@ -155,6 +203,7 @@ func (p *Parser) Parse(buf []byte, req *Request) (n int, err error) {
 				return 0, p.fail(buf, req, p.tooLong(overBlock))
 			}
 			st.scanned = end
+			p.suspend(buf, req)
 			return 0, ErrNeedMore
 		}
 		lf := from + i
@@ -164,11 +213,9 @@ func (p *Parser) Parse(buf []byte, req *Request) (n int, err error) {
 		var e *Error
 		if st.inHeaders {
 			var done bool
-			if done, e = p.headerLine(buf, start, lf); done {
-				if e = p.finish(buf); e == nil {
-					p.fill(buf, req)
-					p.Reset()
-					return lf + 1, nil
+			if done, e = p.headerLine(buf, req, start, lf); done {
+				if n, e = p.endOfBlock(buf, req, lf+1); e == nil {
+					return n, nil
 				}
 			}
 		} else {
@@ -178,6 +225,61 @@ func (p *Parser) Parse(buf []byte, req *Request) (n int, err error) {
 			return 0, p.fail(buf, req, e)
 		}
 	}
+}
+
+// endOfBlock finishes a header block whose blank line ends before offset
+// n: it applies the rules that need the whole block, fills in req and makes
+// the parser ready for the next block.
+func (p *Parser) endOfBlock(buf []byte, req *Request, n int) (int, *Error) {
+	if p.st.lines++; p.st.lines > p.limits.MaxHeaders {
+		return 0, errTooManyHeaders(p.limits.MaxHeaders)
+	}
+	if e := p.finish(buf, req); e != nil {
+		return 0, e
+	}
+	p.fill(buf, req)
+	p.Reset()
+	return n, nil
+}
+
+// suspend keeps the fields read so far as offsets before Parse returns
+// ErrNeedMore: the caller's buffer may move before the next call.
+func (p *Parser) suspend(buf []byte, req *Request) {
+	if !p.direct {
+		return
+	}
+	for _, h := range req.Headers {
+		p.fields = append(p.fields, fieldSpan{name: spanOf(buf, h.Name), value: spanOf(buf, h.Value)})
+	}
+	req.Headers = req.Headers[:0]
+}
+
+// spanOf returns the offsets of b, a slice buf[i:j] made with a two-index
+// slice expression: such a slice has capacity cap(buf)-i.
+func spanOf(buf, b []byte) span {
+	i := cap(buf) - cap(b)
+	return span{i, i + len(b)}
+}
+
+// addField records the field whose name and value are at the given offsets
+// and takes note of it if it frames the request.
+func (p *Parser) addField(buf []byte, req *Request, name, value span) *Error {
+	n, v := buf[name.start:name.end], buf[value.start:value.end]
+	if p.direct {
+		req.Headers = append(req.Headers, Header{Name: n, Value: v})
+	} else {
+		p.fields = append(p.fields, fieldSpan{name, value})
+	}
+	return p.frameField(n, v, p.st.lines)
+}
+
+// fieldValue returns the value of field i, wherever it is kept.
+func (p *Parser) fieldValue(buf []byte, req *Request, i int) []byte {
+	if p.direct {
+		return req.Headers[i].Value
+	}
+	f := p.fields[i]
+	return buf[f.value.start:f.value.end]
 }
 
 // Reset drops any partially read header block, so the next [Parser.Parse]
@@ -194,11 +296,11 @@ func (p *Parser) Reset() {
 // block limit.
 func (p *Parser) lineLimit(start int) (limit int, overBlock bool) {
 	if p.st.inHeaders {
-		limit = start + p.Limits.headerLine()
+		limit = start + p.limits.MaxHeaderLine
 	} else {
-		limit = start + p.Limits.requestLine()
+		limit = start + p.limits.MaxRequestLine
 	}
-	if max := p.Limits.MaxHeaderBytes; max > 0 && max < limit {
+	if max := p.limits.MaxHeaderBytes; max > 0 && max < limit {
 		return max, true
 	}
 	return limit, false
@@ -209,9 +311,9 @@ func (p *Parser) lineLimit(start int) (limit int, overBlock bool) {
 func (p *Parser) tooLong(overBlock bool) *Error {
 	switch {
 	case overBlock:
-		return errHeaderBlock(p.Limits.MaxHeaderBytes)
+		return errHeaderBlock(p.limits.MaxHeaderBytes)
 	case p.st.inHeaders:
-		return errLineTooLong(p.Limits.headerLine())
+		return errLineTooLong(p.limits.MaxHeaderLine)
 	default:
 		return errRequestLineTooLong()
 	}
@@ -242,38 +344,72 @@ func (p *Parser) firstLine(buf []byte, start, lf int) *Error {
 // headerLine handles a line of the header block: buf[start:lf] is the line
 // and buf[lf] its LF. It reports whether the line was the blank line that
 // ends the block.
-func (p *Parser) headerLine(buf []byte, start, lf int) (done bool, e *Error) {
-	// http.server counts the line, blank or not, before it looks at it.
-	if p.st.lines++; p.st.lines > p.Limits.headers() {
-		return false, errTooManyHeaders(p.Limits.headers())
-	}
+func (p *Parser) headerLine(buf []byte, req *Request, start, lf int) (done bool, e *Error) {
 	end := lf
 	if end > start && buf[end-1] == '\r' {
 		end--
 	}
 	if end == start {
-		return true, nil
+		return true, nil // counted by endOfBlock
 	}
-	return false, p.parseField(buf, start, end)
+	if e := p.countLine(); e != nil {
+		return false, e
+	}
+	name, value, e := parseField(buf, start, end)
+	if e != nil {
+		return false, e
+	}
+	return false, p.addField(buf, req, name, value)
+}
+
+// countLine counts a line of the header block. http.server counts every
+// line, the blank one included, before it looks at it.
+func (p *Parser) countLine() *Error {
+	if p.st.lines++; p.st.lines > p.limits.MaxHeaders {
+		return errTooManyHeaders(p.limits.MaxHeaders)
+	}
+	return nil
 }
 
 // fill sets req from the parsed block in buf.
 func (p *Parser) fill(buf []byte, req *Request) {
 	st := &p.st
-	hs := req.Headers[:0]
-	for _, f := range p.fields {
-		hs = append(hs, Header{Name: buf[f.name.start:f.name.end], Value: buf[f.value.start:f.value.end]})
+	hs := req.Headers
+	if !p.direct {
+		hs = hs[:0]
+		for _, f := range p.fields {
+			hs = append(hs, Header{Name: buf[f.name.start:f.name.end], Value: buf[f.value.start:f.value.end]})
+		}
 	}
-	*req = Request{Headers: hs, ContentLength: -1}
-	p.fillRequestLine(buf, req)
-	req.KeepAlive = st.keepAlive()
-	req.Expect100 = st.expect100 && st.atLeast11()
-	req.Chunked = st.hasTE
+	contentLength := int64(-1)
 	if st.hasLength {
-		req.ContentLength = st.contentLength
+		contentLength = st.contentLength
 	}
+	var host []byte
 	if st.host > 0 {
-		req.Host = hs[st.host-1].Value
+		host = hs[st.host-1].Value
+	}
+	method, target := buf[st.method.start:st.method.end], buf[st.target.start:st.target.end]
+	path, query := splitTarget(method, target)
+	proto := proto09
+	if st.hasProto {
+		proto = buf[st.proto.start:st.proto.end]
+	}
+	*req = Request{
+		RequestLine:   buf[st.requestLine.start:st.requestLine.end],
+		Method:        method,
+		Target:        target,
+		Path:          path,
+		Query:         query,
+		Proto:         proto,
+		Major:         st.major,
+		Minor:         st.minor,
+		Headers:       hs,
+		ContentLength: contentLength,
+		Chunked:       st.hasTE,
+		KeepAlive:     st.keepAlive(),
+		Expect100:     st.expect100 && st.atLeast11(),
+		Host:          host,
 	}
 }
 
@@ -323,4 +459,92 @@ func (st *parseState) keepAlive() bool {
 	default:
 		return st.connKeepAlive
 	}
+}
+
+// parseFast parses a header block that is all in buf and has the common
+// shape: request line as requestLineFast takes it, field lines as scanField
+// takes them, CRLF line ends, no Transfer-Encoding. It makes a single pass
+// over the block, keeping its place in local variables, and returns the
+// block's length. It returns 0, and leaves the parser as it found it, for
+// anything else (a block not all there, a limit reached, an error); the
+// general loop of Parse then decides.
+func (p *Parser) parseFast(buf []byte, req *Request) int {
+	lim := &p.limits
+	if lim.MaxHeaderBytes > 0 && lim.MaxHeaderBytes < len(buf) {
+		buf = buf[:lim.MaxHeaderBytes]
+	}
+	lf := bytes.IndexByte(buf[:min(len(buf), lim.MaxRequestLine)], '\n')
+	if lf < 1 || buf[lf-1] != '\r' || !p.requestLineFast(buf, 0, lf-1) {
+		p.st = parseState{}
+		return 0
+	}
+	p.st.requestLine = span{0, lf - 1}
+	p.st.inHeaders = true
+	hs := req.Headers[:0]
+	fields := 0
+	pos := lf + 1
+	for {
+		end := min(len(buf), pos+lim.MaxHeaderLine)
+		i := pos
+		for i < end && isToken[buf[i]] {
+			i++
+		}
+		if i == pos {
+			if i+1 < end && buf[i] == '\r' && buf[i+1] == '\n' && fields < lim.MaxHeaders {
+				pos = i + 2
+				break
+			}
+			return p.abandonFast(req)
+		}
+		if i == end || buf[i] != ':' {
+			return p.abandonFast(req)
+		}
+		colon := i
+		for i++; i < end && (buf[i] == ' ' || buf[i] == '\t'); i++ {
+		}
+		vs := i
+		for {
+			j := indexCTL(buf[i:end])
+			if j < 0 {
+				return p.abandonFast(req)
+			}
+			if i += j; buf[i] != '\t' {
+				break
+			}
+			i++
+		}
+		if buf[i] != '\r' || i+1 == end || buf[i+1] != '\n' {
+			return p.abandonFast(req)
+		}
+		ve := i
+		for ve > vs && (buf[ve-1] == ' ' || buf[ve-1] == '\t') {
+			ve--
+		}
+		fields++
+		name, value := buf[pos:colon], buf[vs:ve]
+		hs = append(hs, Header{Name: name, Value: value})
+		switch len(name) {
+		case len("Host"), len("Expect"), len("Connection"), len("Content-Length"), len("Transfer-Encoding"):
+			if p.frameField(name, value, fields) != nil {
+				return p.abandonFast(req)
+			}
+		}
+		pos = i + 2
+	}
+	req.Headers = hs
+	if p.st.hasTE {
+		return p.abandonFast(req)
+	}
+	p.st.lines = fields + 1
+	p.examined += pos + lf
+	p.fill(buf, req)
+	p.Reset()
+	return pos
+}
+
+// abandonFast undoes what parseFast did and returns 0.
+func (p *Parser) abandonFast(req *Request) int {
+	p.st = parseState{}
+	req.Headers = req.Headers[:0]
+	return 0
 }

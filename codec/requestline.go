@@ -7,30 +7,41 @@ import "bytes"
 var proto09 = []byte("HTTP/0.9")[:8:8]
 
 // parseRequestLine parses buf[start:end], the request line without its line
-// ending. The common shape, "METHOD SP origin-target SP HTTP/1.x", is taken
-// in one pass; anything else goes through requestLineWords, which splits
-// words and reports errors as http.server does.
+// ending. The common shape is taken by requestLineFast; anything else goes
+// through requestLineWords, which splits words and reports errors as
+// http.server does.
 func (p *Parser) parseRequestLine(buf []byte, start, end int) *Error {
-	st := &p.st
-	st.requestLine = span{start, end}
+	p.st.requestLine = span{start, end}
+	if p.requestLineFast(buf, start, end) {
+		return nil
+	}
+	return p.requestLineWords(buf[start:end], start)
+}
+
+// requestLineFast parses buf[start:end] when it has the common shape,
+// "METHOD SP target SP HTTP/1.x" with a token method and a target free of
+// whitespace and control characters, and reports whether it did. It accepts
+// a subset of what requestLineWords does and gives the same result for it.
+func (p *Parser) requestLineFast(buf []byte, start, end int) bool {
 	line := buf[start:end]
 	sp := bytes.IndexByte(line, ' ')
 	n := len(line)
 	const version = len(" HTTP/1.x")
 	if sp <= 0 || n-sp < 1+1+version || !isTokenString(line[:sp]) {
-		return p.requestLineWords(line, start)
+		return false
 	}
 	v := line[n-version:]
 	if string(v[:len(" HTTP/1.")]) != " HTTP/1." || v[8] != '0' && v[8] != '1' ||
 		!isVisible(line[sp+1:n-version]) {
-		return p.requestLineWords(line, start)
+		return false
 	}
+	st := &p.st
 	st.method = span{start, start + sp}
 	st.target = span{start + sp + 1, end - version}
 	st.proto = span{end - version + 1, end}
 	st.hasProto = true
 	st.major, st.minor = 1, int(v[8]-'0')
-	return nil
+	return true
 }
 
 // isRequestLineSpace marks the bytes that separate the words of a request
