@@ -303,3 +303,39 @@ func TestHandleReplaces(t *testing.T) {
 	assert.Panics(t, func() { New().Handle("", threads) })
 	assert.Panics(t, func() { New().Handle("GET", nil) })
 }
+
+// TestRequestReuse answers a batch of requests with one Request and one
+// output buffer, as the engine does for pipelined requests: each response
+// must be what it is alone, whatever came before it.
+func TestRequestReuse(t *testing.T) {
+	h := New().
+		Handle("GET", hello).
+		Handle("HEAD", echo).
+		Handle("DELETE", notFound).
+		Handle("PUT", func(*Request) { panic("boom") })
+	batch := []*codec.Request{
+		parsed("DELETE /a HTTP/1.1"),
+		parsed("GET /b HTTP/1.1"),
+		parsed("PUT /c HTTP/1.1"),
+		parsed("HEAD /d HTTP/1.1"),
+		parsed("BREW /e HTTP/1.1"),
+		parsed("GET /f HTTP/1.1"),
+	}
+	logAt := at(21, 24, 17)
+	var want, wantLog string
+	for _, req := range batch {
+		x := serve(t, h, seedConn, req, nil, logAt)
+		want += x.out
+		wantLog += x.log
+	}
+	var r Request
+	var out, log []byte
+	for _, req := range batch {
+		r.Begin(h, seedConn, req, nil, out)
+		h.Serve(&r)
+		out, _ = r.Finish()
+		log = AppendRequestLog(log, &r, logAt)
+	}
+	assert.Equal(t, want, string(out))
+	assert.Equal(t, wantLog, string(log))
+}
