@@ -113,19 +113,19 @@ func (r *Request) Begin(h *Handler, conn *ConnInfo, req *codec.Request, body []b
 	r.closeConn = r.http09 || !req.KeepAlive || !h.persistent()
 }
 
-// ServeParseError answers a request the parser refused with e, as
-// http.server's parse_request does; the server calls it after
-// [Request.Begin] in place of [Handler.Serve], with the [codec.Request] the
-// parser filled in for the error.
+// ServeParseError answers a request the parser refused with e; the server
+// calls it after [Request.Begin] in place of [Handler.Serve], with the
+// [codec.Request] the parser filled in for the error.
 //
-// The answer is [Request.SendError] of e. What the parser filled in decides
-// its shape, as the state of http.server's handler does: a request line
-// refused before its version was accepted has Proto "HTTP/0.9"
-// ([codec.Request.IsHTTP09]), so the page goes out alone, without status
-// line or headers; a 414 has no Proto and gets a full response; the method
-// is only known once the request line was accepted, so only a header error
-// on a HEAD request leaves the page out.
+// The answer is [Request.SendError] of e, with one difference from
+// http.server on purpose: Python answers a request line it refused before
+// accepting its version as HTTP/0.9, with the error page alone, while
+// fastbase always sends a status line with Date, Content-Length and
+// "Connection: close", so that every client can tell the error from a
+// response body. The method is only known once the request line was
+// accepted, so only a header error on a HEAD request leaves the page out.
 func (r *Request) ServeParseError(e *codec.Error) {
+	r.http09 = false
 	r.SendError(e.Status, e.Message, e.Explain)
 }
 
