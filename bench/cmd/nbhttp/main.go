@@ -1,9 +1,12 @@
 // Command nbhttp answers TechEmpower's plaintext test with lesismal/nbio's
 // nbhttp: an epoll event loop with a net/http-compatible handler API.
 //
-// One poller, and handlers run inline on it (ServerExecutor calls the function
-// directly) so the comparison with the other event-loop servers is one loop
-// against one loop, not a loop feeding a goroutine pool.
+// One poller goroutine, with nbhttp's default executor: handlers run on its
+// goroutine pool, as nbhttp users run it. Running them inline on the poller
+// (ServerExecutor calling the function directly) would be faster but
+// deadlocks in v1.6.8 when a handler's response closes the connection
+// ("Connection: close"): the close path takes the parser's lock that Parse
+// already holds.
 package main
 
 import (
@@ -50,11 +53,10 @@ func main() {
 
 	logging.SetLevel(logging.LevelError)
 	engine := nbhttp.NewEngine(nbhttp.Config{
-		Network:        "tcp",
-		Addrs:          []string{*addr},
-		NPoller:        1,
-		Handler:        http.HandlerFunc(hello),
-		ServerExecutor: func(f func()) { f() },
+		Network: "tcp",
+		Addrs:   []string{*addr},
+		NPoller: 1,
+		Handler: http.HandlerFunc(hello),
 	})
 	if err := engine.Start(); err != nil {
 		log.Fatal(err)

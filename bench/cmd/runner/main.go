@@ -28,6 +28,8 @@ type config struct {
 	duration    time.Duration // one measured load run
 	warmup      time.Duration // unmeasured load before each measured run
 	quietWait   time.Duration // longest wait for quiet cores before a run
+	extraBudget time.Duration // total time waits and re-runs may add to a run
+	extraSpent  time.Duration
 	settle      time.Duration // pause before reading RSS in the idle scenario
 	conns       int           // wrk connections
 	depth       int           // requests per write when pipelined
@@ -55,7 +57,7 @@ func parseFlags() *config {
 	flag.IntVar(&c.rounds, "rounds", 0, "rounds over all servers (default 3 quick, 5 full)")
 	flag.DurationVar(&c.duration, "duration", 0, "measured wrk run, whole seconds (default 1s quick, 5s full)")
 	flag.DurationVar(&c.warmup, "warmup", 0, "unmeasured wrk run before keep-alive and pipelined, also the syscall count (default 1s quick, 2s full)")
-	flag.DurationVar(&c.quietWait, "quiet-wait", 0, "longest wait for both cores to be idle before a run (default 5s quick, 20s full)")
+	flag.DurationVar(&c.quietWait, "quiet-wait", 0, "longest wait for both cores to be idle before a run (default 3s quick, 15s full)")
 	flag.IntVar(&c.conns, "conns", 64, "wrk connections")
 	flag.IntVar(&c.depth, "depth", 16, "requests per write in the pipelined scenario")
 	flag.IntVar(&c.idleConns, "idle-conns", 10000, "connections held open in the idle scenario")
@@ -66,6 +68,7 @@ func parseFlags() *config {
 	flag.IntVar(&c.serverCPU, "server-cpu", 0, "core the server is pinned to")
 	flag.IntVar(&c.clientCPU, "client-cpu", 1, "core the load generator is pinned to")
 	flag.IntVar(&c.retries, "retries", 2, "re-runs of a measurement whose cores were disturbed")
+	flag.DurationVar(&c.extraBudget, "extra-budget", 0, "total time waits for quiet cores and re-runs may add (default 20s quick, 4m full)")
 	flag.Float64Var(&c.disturbance, "disturbance", 0.05, "share of a core taken by other processes that makes a run disturbed")
 	flag.BoolVar(&c.codec, "codec", true, "also run the parser micro-benchmarks (go test -bench ./codec)")
 	flag.IntVar(&c.basePort, "port", 18100, "first port; each server start takes the next one")
@@ -77,20 +80,29 @@ func parseFlags() *config {
 		defaultInt(&c.rounds, 3)
 		defaultDuration(&c.duration, time.Second)
 		defaultDuration(&c.warmup, time.Second)
-		defaultDuration(&c.quietWait, 5*time.Second)
+		defaultDuration(&c.quietWait, 3*time.Second)
+		defaultDuration(&c.extraBudget, 20*time.Second)
 		c.settle = 300 * time.Millisecond
 		c.codecTime, c.codecCount = "100ms", 3
 	} else {
 		defaultInt(&c.rounds, 5)
 		defaultDuration(&c.duration, 6*time.Second)
 		defaultDuration(&c.warmup, 2*time.Second)
-		defaultDuration(&c.quietWait, 20*time.Second)
+		defaultDuration(&c.quietWait, 15*time.Second)
+		defaultDuration(&c.extraBudget, 4*time.Minute)
 		c.settle = time.Second
 		c.codecTime, c.codecCount = "500ms", 5
 	}
 	c.duration = c.duration.Round(time.Second)
 	c.warmup = c.warmup.Round(time.Second)
 	return c
+}
+
+// spend charges d to the budget for waits and re-runs and reports whether
+// any of it is left; spend(0) only asks.
+func (c *config) spend(d time.Duration) bool {
+	c.extraSpent += d
+	return c.extraSpent < c.extraBudget
 }
 
 func defaultInt(v *int, d int) {

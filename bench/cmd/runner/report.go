@@ -388,9 +388,9 @@ func (r *results) notes() string {
 		case s.Err != "":
 			lines = append(lines, fmt.Sprintf("round %d, %s, %s: %s (left out)", s.Round, s.Scenario, s.Server, s.Err))
 		case s.Disturbed:
-			lines = append(lines, fmt.Sprintf("round %d, %s, %s: other processes took %.0f%% of a core on every attempt (kept)", s.Round, s.Scenario, s.Server, 100*s.Foreign))
+			lines = append(lines, fmt.Sprintf("round %d, %s, %s: other processes took %.0f%% of a core even in the least disturbed of %d attempts (kept)", s.Round, s.Scenario, s.Server, 100*s.Foreign, max(s.Attempts, 1)))
 		case s.Attempts > 1:
-			lines = append(lines, fmt.Sprintf("round %d, %s, %s: measured %d times, the cores were disturbed", s.Round, s.Scenario, s.Server, s.Attempts))
+			lines = append(lines, fmt.Sprintf("round %d, %s, %s: measured %d times as other processes disturbed the cores", s.Round, s.Scenario, s.Server, s.Attempts))
 		}
 	}
 	if len(lines) == 0 {

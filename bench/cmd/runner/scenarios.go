@@ -67,7 +67,7 @@ func (s sample) summary() string {
 			fmt.Fprintf(&b, ", %d errors", s.Errors)
 		}
 		if s.Attempts > 1 {
-			fmt.Fprintf(&b, " (attempt %d)", s.Attempts)
+			fmt.Fprintf(&b, " (best of %d attempts)", s.Attempts)
 		}
 		if s.Disturbed {
 			b.WriteString(" DISTURBED")
@@ -233,11 +233,14 @@ func warmUp(c *config, t *tools, p *proc, load wrkLoad, measured, count bool, em
 
 // waitQuiet waits, up to -quiet-wait, until neither core is busy with
 // anything: the machine may be shared with builds and tests, and a run
-// started during one would only be measured again.
+// started during one would only be measured again. Once the run's budget
+// for waits and re-runs is spent it returns at once.
 func waitQuiet(c *config) {
-	deadline := time.Now().Add(c.quietWait)
+	start := time.Now()
+	deadline := start.Add(c.quietWait)
 	said := false
-	for {
+	defer func() { c.spend(time.Since(start)) }()
+	for c.spend(0) {
 		busy, err := coreLoad(c, 200*time.Millisecond)
 		if err != nil || busy < 0.10 {
 			return
@@ -275,22 +278,26 @@ func coreLoad(c *config, d time.Duration) (float64, error) {
 // measureLoad runs wrk for the measured duration and charges the requests
 // to the server's CPU time. When another process took a noticeable share of
 // either core during the run, the run is repeated (up to -retries times,
-// each after the cores are quiet again) and the last attempt kept.
+// each after the cores are quiet again, while the run's time budget for
+// such extras lasts) and the least disturbed attempt kept.
 func measureLoad(c *config, p *proc, load wrkLoad) sample {
-	var smp sample
-	for attempt := 1; ; attempt++ {
-		smp = loadOnce(c, p, load)
-		smp.Attempts = attempt
-		if smp.Err != "" || smp.Foreign <= c.disturbance {
-			return smp
+	best := loadOnce(c, p, load)
+	for attempt := 2; best.Err == "" && best.Foreign > c.disturbance; attempt++ {
+		if attempt > c.retries+1 || !c.spend(0) {
+			best.Disturbed = true
+			break
 		}
-		if attempt > c.retries {
-			smp.Disturbed = true
-			return smp
-		}
-		progressf("      %s: %.0f%% of a core went to other processes, measuring again", p.srv.name, 100*smp.Foreign)
+		progressf("      %s: %.0f%% of a core went to other processes, measuring again", p.srv.name, 100*best.Foreign)
 		waitQuiet(c)
+		started := time.Now()
+		smp := loadOnce(c, p, load)
+		c.spend(time.Since(started))
+		if smp.Err == "" && smp.Foreign < best.Foreign {
+			best = smp
+		}
+		best.Attempts = attempt
 	}
+	return best
 }
 
 func loadOnce(c *config, p *proc, load wrkLoad) sample {
@@ -305,6 +312,9 @@ func loadOnce(c *config, p *proc, load wrkLoad) sample {
 		if e != nil {
 			return sample{Err: e.Error()}
 		}
+	}
+	if r.requests == 0 {
+		return sample{Err: fmt.Sprintf("no request completed (%d socket errors)", r.errors)}
 	}
 	smp := sample{
 		Requests:  r.requests,
