@@ -1,13 +1,14 @@
 package engine
 
 import (
+	"context"
 	"net"
 	"net/netip"
+	"syscall"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
 	"github.com/valyala/bytebufferpool"
-	"syscall"
 
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
@@ -28,6 +29,16 @@ const (
 	stateLingering
 )
 
+// waitKind says what a connection's deadline is for.
+type waitKind uint8
+
+const (
+	waitHeader waitKind = iota // a request's header block (408 when late)
+	waitBody                   // the next bytes of a request body (408 when late)
+	waitIdle                   // the next request on a keep-alive connection (silent close)
+	waitLinger                 // the client's EOF after a half-close (close)
+)
+
 // continueLine is the interim response that lets a client waiting on
 // "Expect: 100-continue" send its body.
 const continueLine = "HTTP/1.1 100 Continue\r\n\r\n"
@@ -36,16 +47,28 @@ const continueLine = "HTTP/1.1 100 Continue\r\n\r\n"
 // idle keep-alive connections are the common case under load: everything a
 // request needs while it is being answered lives in the event loop's
 // workspace, and a parser is attached only while a request is incomplete.
+// A conn is only touched by its event loop.
 type conn struct {
+	c      gnet.Conn
 	ws     *workspace
-	parser *codec.Parser // non-nil only while a partial request is buffered
+	parser *codec.Parser // non-nil only while a partial header block is buffered
 	// need is the number of inbound bytes, counted from the start of the
 	// buffer, that must have arrived before parsing again: a header block
 	// whose body is still on its way.
-	need      int
+	need int
+	// deadline (unix nanoseconds of the server's coarse clock) ends the wait
+	// that kind names.
+	deadline int64
+	// outSeen and outSince track a write stall: the outbound byte count at
+	// the last sweep and when it last went down.
+	outSeen   int
+	outSince  int64
+	index     int32 // position in ws.conns
 	state     connState
+	kind      waitKind
 	unread    bool // the client sent bytes the server will never read
 	continued bool // "100 Continue" was sent for the pending request
+	paused    bool // parsing stopped until the outbound buffer drains
 }
 
 // workspace is what one event loop needs to answer requests. Requests are
@@ -58,17 +81,39 @@ type workspace struct {
 	req    codec.Request
 	hreq   handler.Request
 	info   handler.ConnInfo
-	log    []byte // access-log lines of the current batch
+	log    []byte  // access-log lines of the current batch
+	conns  []*conn // the loop's connections, for the sweep
+	stats  loopStats
+	// sweeper runs sweep on the loop; made once so that OnTick does not
+	// allocate a closure per tick.
+	sweeper gnet.RunnableFunc
 }
 
 func newWorkspace(s *Server, el gnet.EventLoop, name string) *workspace {
-	ws := &workspace{s: s, loop: el, parser: &codec.Parser{Limits: s.Limits}}
+	ws := &workspace{s: s, loop: el, parser: &codec.Parser{Limits: s.limits()}}
 	ws.info.Runner = name
+	ws.sweeper = func(context.Context) error {
+		ws.sweep(s.now())
+		return nil
+	}
 	return ws
 }
 
-func (cn *conn) release() {
-	cn.parser = nil
+// add registers a new connection with its workspace.
+func (ws *workspace) add(cn *conn) {
+	cn.index = int32(len(ws.conns))
+	ws.conns = append(ws.conns, cn)
+	ws.stats.accepted.Add(1)
+}
+
+// remove forgets a closed connection.
+func (ws *workspace) remove(cn *conn) {
+	last := ws.conns[len(ws.conns)-1]
+	ws.conns[cn.index] = last
+	last.index = cn.index
+	ws.conns[len(ws.conns)-1] = nil
+	ws.conns = ws.conns[:len(ws.conns)-1]
+	ws.stats.closed.Add(1)
 }
 
 // onTraffic answers every complete request that has arrived on c.
@@ -81,7 +126,22 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		cn.discardInbound(c)
 		return gnet.None
 	}
+	ws := cn.ws
+	s := ws.s
+	if cn.paused {
+		// The client sends faster than it reads. Its requests wait in the
+		// inbound buffer; past the cap it is cut off, as nothing else bounds
+		// gnet's buffer.
+		if c.InboundBuffered() > s.maxInbound() {
+			return gnet.Close
+		}
+		if c.OutboundBuffered() > s.maxOutbound()/2 {
+			return gnet.None
+		}
+		cn.paused = false
+	}
 	if cn.need > 0 && c.InboundBuffered() < cn.need {
+		cn.deadline = s.now() + int64(s.headerTimeout())
 		return gnet.None
 	}
 	buf, err := c.Peek(-1)
@@ -89,12 +149,16 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		return gnet.None
 	}
 
-	ws := cn.ws
 	ws.fillConnInfo(c)
 	bb := bytebufferpool.Get()
 	out := bb.B[:0]
 	consumed, keepAlive := 0, true
+	ws.stats.inFlight.Store(1)
 	for consumed < len(buf) && keepAlive {
+		if c.OutboundBuffered()+len(out) > s.maxOutbound() {
+			cn.paused = true
+			break
+		}
 		p := cn.parser
 		if p == nil {
 			p = ws.parser
@@ -102,7 +166,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		rest := buf[consumed:]
 		n, err := p.Parse(rest, &ws.req)
 		if err == codec.ErrNeedMore {
-			cn.keepParser(p)
+			cn.waitForHeader(p)
 			break
 		}
 		cn.parser = nil
@@ -126,7 +190,10 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		keepAlive, cn.unread = false, true
 		consumed = len(buf)
 	}
+	ws.stats.inFlight.Store(0)
+	ws.stats.bytesIn.Add(uint64(consumed))
 	if len(out) > 0 {
+		ws.stats.bytesOut.Add(uint64(len(out)))
 		_, _ = c.Write(out)
 	}
 	bb.B = out
@@ -138,7 +205,25 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 	if !keepAlive {
 		return cn.closeAfterResponse(c)
 	}
+	if cn.parser == nil && cn.need == 0 && !cn.paused {
+		cn.kind, cn.deadline = waitIdle, s.now()+int64(s.idleTimeout())
+	}
 	return gnet.None
+}
+
+// waitForHeader keeps the parser p, which has started on a header block
+// that is not whole yet, with the connection, and starts the header timeout
+// if this is a new request: a client that trickles its header does not get
+// more time with every byte.
+func (cn *conn) waitForHeader(p *codec.Parser) {
+	if cn.parser != p {
+		ws := cn.ws
+		cn.parser = p
+		ws.parser = &codec.Parser{Limits: ws.s.limits()}
+	}
+	if cn.kind != waitHeader {
+		cn.kind, cn.deadline = waitHeader, cn.ws.s.now()+int64(cn.ws.s.headerTimeout())
+	}
 }
 
 // waitForBody records that the request just parsed needs total bytes before
@@ -146,23 +231,14 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 // client asked for that. The header block is parsed again once everything
 // has arrived: one more pass over the headers rather than one per read.
 func (cn *conn) waitForBody(total int, out *[]byte) {
+	s := cn.ws.s
 	cn.need = total
+	cn.kind, cn.deadline = waitBody, s.now()+int64(s.headerTimeout())
 	r := &cn.ws.req
 	if r.Expect100 && !cn.continued && r.Major == 1 && r.Minor >= 1 {
 		*out = append(*out, continueLine...)
 		cn.continued = true
 	}
-}
-
-// keepParser gives the connection its own parser for the partial request p
-// has started on, and the workspace a fresh one if p was the workspace's.
-func (cn *conn) keepParser(p *codec.Parser) {
-	if cn.parser == p {
-		return
-	}
-	ws := cn.ws
-	cn.parser = p
-	ws.parser = &codec.Parser{Limits: ws.s.Limits}
 }
 
 // bodyLength returns how many body bytes follow the header block just
@@ -187,8 +263,12 @@ func (ws *workspace) bodyLength() (int, error) {
 func (ws *workspace) answer(out, body []byte) ([]byte, bool) {
 	h := ws.s.Handler
 	ws.hreq.Begin(h, &ws.info, &ws.req, body, out)
+	if ws.s.draining.Load() {
+		ws.hreq.SetCloseConnection(true)
+	}
 	h.Serve(&ws.hreq)
 	out, keepAlive := ws.hreq.Finish()
+	ws.stats.requests[methodSlot(ws.req.Method)][statusSlot(ws.hreq.Status())].Add(1)
 	ws.logRequest()
 	return out, keepAlive
 }
@@ -200,6 +280,7 @@ func (ws *workspace) answerError(out []byte, err error) []byte {
 	if !ok {
 		e = &codec.Error{Status: 400}
 	}
+	ws.stats.parseErrors[statusSlot(e.Status)].Add(1)
 	h := ws.s.Handler
 	ws.hreq.Begin(h, &ws.info, &ws.req, nil, out)
 	ws.hreq.ServeParseError(e)
@@ -239,12 +320,13 @@ func (ws *workspace) flushLog() {
 	ws.log = ws.log[:0]
 }
 
-// discardInbound drops whatever the client has sent. Discard(0) would also
-// drop everything; the check keeps the intent readable.
+// discardInbound drops whatever the client has sent. (Discard(0) would drop
+// everything too, but says so less clearly.)
 func (cn *conn) discardInbound(c gnet.Conn) {
-	if c.InboundBuffered() > 0 {
+	if n := c.InboundBuffered(); n > 0 {
 		cn.unread = true
-		_, _ = c.Discard(c.InboundBuffered())
+		cn.ws.stats.bytesIn.Add(uint64(n))
+		_, _ = c.Discard(n)
 	}
 }
 
@@ -252,10 +334,9 @@ func (cn *conn) discardInbound(c gnet.Conn) {
 // written: at once when the output has drained, otherwise after it drains.
 func (cn *conn) closeAfterResponse(c gnet.Conn) gnet.Action {
 	cn.discardInbound(c)
-	cn.parser = nil
+	cn.parser, cn.need, cn.paused = nil, 0, false
 	if c.OutboundBuffered() > 0 {
 		cn.state = stateFlushing
-		cn.ws.s.setCloseWait(c, &closeWait{flushing: true})
 		return gnet.None
 	}
 	return cn.finishClose(c)
@@ -276,6 +357,77 @@ func (cn *conn) finishClose(c gnet.Conn) gnet.Action {
 		return gnet.Close
 	}
 	cn.state = stateLingering
-	cn.ws.s.setCloseWait(c, &closeWait{until: time.Now().Add(lingerTime)})
+	cn.kind, cn.deadline = waitLinger, cn.ws.s.now()+int64(lingerTime)
 	return gnet.None
+}
+
+// timeoutError is the answer to a client too slow to send its request.
+var timeoutError = &codec.Error{Status: 408}
+
+// sweep enforces the deadlines of the workspace's connections and moves
+// closing ones along. It runs on the event loop, from OnTick via Execute.
+func (ws *workspace) sweep(now int64) {
+	// Iterate backwards: closing a connection swaps the last one into its
+	// place, which has been visited already.
+	for i := len(ws.conns) - 1; i >= 0; i-- {
+		if i >= len(ws.conns) {
+			continue
+		}
+		cn := ws.conns[i]
+		if action := cn.check(now); action == gnet.Close {
+			_ = ws.loop.Close(cn.c)
+		}
+	}
+}
+
+// check looks at one connection's deadlines at time now.
+func (cn *conn) check(now int64) gnet.Action {
+	c := cn.c
+	s := cn.ws.s
+	if pending := c.OutboundBuffered(); pending > 0 {
+		// Output is on its way: only a client that stops reading for the
+		// write timeout is cut off.
+		if pending < cn.outSeen || cn.outSeen == 0 {
+			cn.outSince = now
+		}
+		cn.outSeen = pending
+		if now-cn.outSince > int64(s.writeTimeout()) {
+			return gnet.Close
+		}
+		return gnet.None
+	}
+	cn.outSeen = 0
+	switch {
+	case cn.state == stateFlushing:
+		return cn.finishClose(c)
+	case cn.paused:
+		return cn.onTraffic(c)
+	case now < cn.deadline:
+		return gnet.None
+	case cn.kind == waitHeader || cn.kind == waitBody:
+		return cn.timedOut(c)
+	}
+	return gnet.Close
+}
+
+// timedOut answers a request that did not arrive in time with 408 and
+// closes. A connection that has not sent a byte of a request is closed
+// without an answer: there is no request to answer, and a client that
+// reuses an idle connection at that moment must not read a 408 as the
+// answer to its next request.
+func (cn *conn) timedOut(c gnet.Conn) gnet.Action {
+	if cn.parser == nil && cn.need == 0 {
+		return gnet.Close
+	}
+	ws := cn.ws
+	ws.fillConnInfo(c)
+	ws.req = codec.Request{Headers: ws.req.Headers[:0], ContentLength: -1}
+	bb := bytebufferpool.Get()
+	bb.B = ws.answerError(bb.B[:0], timeoutError)
+	ws.stats.bytesOut.Add(uint64(len(bb.B)))
+	_, _ = c.Write(bb.B)
+	bytebufferpool.Put(bb)
+	ws.flushLog()
+	cn.unread = true
+	return cn.closeAfterResponse(c)
 }

@@ -10,9 +10,11 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
+	"github.com/valyala/bytebufferpool"
 	"syscall"
 
 	"github.com/fastbase/fastbase/codec"
@@ -25,6 +27,15 @@ const DefaultAddr = "127.0.0.1:8080"
 // DefaultMaxBodyBytes is the largest request body a [Server] accepts when
 // MaxBodyBytes is zero: 64 MiB.
 const DefaultMaxBodyBytes = 64 << 20
+
+// Defaults of the [Server] fields of the same names.
+const (
+	DefaultMaxHeaderBytes   = 64 << 10
+	DefaultHeaderTimeout    = 10 * time.Second
+	DefaultIdleTimeout      = 60 * time.Second
+	DefaultWriteTimeout     = 30 * time.Second
+	DefaultMaxOutboundBytes = 4 << 20
+)
 
 // lingerTime is how long a half-closed connection may keep sending before it
 // is closed outright. It only applies to connections whose client had sent
@@ -55,11 +66,32 @@ type Server struct {
 	// letting the kernel spread new connections, instead of one shared
 	// listener.
 	ReusePort bool
-	// Limits bounds request header blocks; zero fields take codec's defaults.
+	// Limits bounds request header blocks; zero fields take codec's
+	// defaults, except MaxHeaderBytes, which defaults to
+	// [DefaultMaxHeaderBytes].
 	Limits codec.Limits
 	// MaxBodyBytes is the largest Content-Length accepted (413 above it);
 	// zero means [DefaultMaxBodyBytes].
 	MaxBodyBytes int64
+	// HeaderTimeout is the time a client has to send a whole header block
+	// once it has started one (or connected), and the longest pause while it
+	// sends a body; a late client gets 408 and the connection closes. Zero
+	// means [DefaultHeaderTimeout]. It defends against slowloris clients.
+	HeaderTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its next
+	// request before it is closed. Zero means [DefaultIdleTimeout].
+	IdleTimeout time.Duration
+	// WriteTimeout is how long a client may go without reading any of the
+	// response waiting for it before the connection is closed. Zero means
+	// [DefaultWriteTimeout].
+	WriteTimeout time.Duration
+	// MaxConns caps the open connections; a connection over the cap is
+	// answered 503 and closed. Zero means no cap.
+	MaxConns int
+	// MaxOutboundBytes is the unsent output a connection may have before the
+	// server stops answering its pipelined requests until the client reads
+	// (back-pressure). Zero means [DefaultMaxOutboundBytes].
+	MaxOutboundBytes int
 	// AccessLog receives one line per request in http.server's format, written
 	// once per batch of requests. Nil means no access log.
 	AccessLog io.Writer
@@ -72,9 +104,12 @@ type Server struct {
 	gnetEng   gnet.Engine
 
 	mu         sync.Mutex
-	workspaces []*workspace            // one per event loop, in order of first use
-	closing    map[gnet.Conn]closeWait // connections waiting to close (see OnTick)
-	lastDate   int64                   // unix second of the cached Date value
+	workspaces []*workspace // one per event loop, in order of first use
+
+	clock    atomic.Int64 // coarse time, unix nanoseconds, set by OnTick
+	open     atomic.Int64 // open connections, for MaxConns
+	draining atomic.Bool  // Shutdown has begun
+	lastDate int64        // unix second of the cached Date value (OnTick only)
 }
 
 // ListenAndServe listens on s.Addr and serves until ctx is cancelled or
@@ -130,6 +165,7 @@ func (s *Server) ListenAddr() net.Addr {
 // Shutdown stops the server: it stops accepting, closes every connection and
 // returns when the event loops have stopped or ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
 	<-s.Ready()
 	err := s.gnetEng.Stop(ctx)
 	if err != nil && err.Error() == "gnet: server is going to be shutdown" {
@@ -141,7 +177,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) init() {
 	s.readyOnce.Do(func() {
 		s.ready = make(chan struct{})
-		s.closing = make(map[gnet.Conn]closeWait)
+		s.clock.Store(time.Now().UnixNano())
 	})
 }
 
@@ -151,6 +187,48 @@ func (s *Server) logger() *slog.Logger {
 	}
 	return slog.Default()
 }
+
+// limits returns the parser limits with the engine's default for the whole
+// header block.
+func (s *Server) limits() codec.Limits {
+	l := s.Limits
+	if l.MaxHeaderBytes == 0 {
+		l.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	return l
+}
+
+// now returns the coarse clock: accurate to the tick interval, and cheap
+// enough to read for every batch of requests.
+func (s *Server) now() int64 { return s.clock.Load() }
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func (s *Server) headerTimeout() time.Duration {
+	return orDefault(s.HeaderTimeout, DefaultHeaderTimeout)
+}
+func (s *Server) idleTimeout() time.Duration  { return orDefault(s.IdleTimeout, DefaultIdleTimeout) }
+func (s *Server) writeTimeout() time.Duration { return orDefault(s.WriteTimeout, DefaultWriteTimeout) }
+
+func (s *Server) maxOutbound() int {
+	if s.MaxOutboundBytes > 0 {
+		return s.MaxOutboundBytes
+	}
+	return DefaultMaxOutboundBytes
+}
+
+// maxInbound is how many bytes of pipelined requests a paused connection may
+// hold: as much as it may have waiting on the way out.
+func (s *Server) maxInbound() int { return s.maxOutbound() }
+
+// Draining reports whether [Server.Shutdown] has begun: a load balancer's
+// health check should stop sending new clients.
+func (s *Server) Draining() bool { return s.draining.Load() }
 
 func (s *Server) maxBody() int64 {
 	if s.MaxBodyBytes > 0 {
@@ -212,19 +290,38 @@ func boundAddr(eng gnet.Engine) net.Addr {
 }
 
 func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
-	c.SetContext(&conn{ws: ev.s.workspaceFor(c.EventLoop())})
+	s := ev.s
+	ws := s.workspaceFor(c.EventLoop())
+	cn := &conn{c: c, ws: ws, kind: waitHeader, deadline: s.now() + int64(s.headerTimeout())}
+	c.SetContext(cn)
+	ws.add(cn)
+	if open := s.open.Add(1); s.MaxConns > 0 && open > int64(s.MaxConns) {
+		// Over the cap: answer 503 and close once it is written. The client
+		// may already be sending its request, so the close lingers.
+		cn.unread = true
+		bb := bytebufferpool.Get()
+		ws.fillConnInfo(c)
+		ws.req = codec.Request{Headers: ws.req.Headers[:0], ContentLength: -1}
+		out := ws.answerError(bb.B[:0], overloaded)
+		ws.flushLog()
+		_, _ = c.Write(out)
+		bb.B = out
+		bytebufferpool.Put(bb)
+		return nil, cn.closeAfterResponse(c)
+	}
 	return nil, gnet.None
 }
+
+// overloaded is the answer to a connection over [Server.MaxConns].
+var overloaded = &codec.Error{Status: 503, Message: "Too many connections"}
 
 func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 	cn, _ := c.Context().(*conn)
 	if cn == nil {
 		return gnet.None
 	}
-	if cn.state != stateOpen {
-		ev.s.setCloseWait(c, nil)
-	}
-	cn.release()
+	ev.s.open.Add(-1)
+	cn.ws.remove(cn)
 	c.SetContext(nil)
 	return gnet.None
 }
@@ -234,26 +331,21 @@ func (ev *events) OnTraffic(c gnet.Conn) gnet.Action {
 	return cn.onTraffic(c)
 }
 
-// OnTick refreshes the Date cache once a second and moves connections that
-// wait to close along: a flushing one is woken so its event loop can check
-// whether its output has drained; a lingering one past its deadline is
-// closed. OnTick runs on its own goroutine, so it only uses gnet calls that
-// are safe from any goroutine (Wake, Close).
+// OnTick advances the coarse clock, refreshes the Date cache once a second
+// and asks every event loop to sweep its connections (timeouts, closing).
+// OnTick runs on its own goroutine, so the sweep itself is handed to each
+// loop with Execute, which is safe from any goroutine.
 func (ev *events) OnTick() (time.Duration, gnet.Action) {
 	s := ev.s
 	now := time.Now()
+	s.clock.Store(now.UnixNano())
 	if sec := now.Unix(); sec != s.lastDate {
 		s.lastDate = sec
 		codec.RefreshDate(now)
 	}
 	s.mu.Lock()
-	for c, w := range s.closing {
-		switch {
-		case w.flushing:
-			_ = c.Wake(nil)
-		case now.After(w.until):
-			_ = c.Close()
-		}
+	for _, ws := range s.workspaces {
+		_ = ws.loop.Execute(context.Background(), ws.sweeper)
 	}
 	s.mu.Unlock()
 	return tickInterval, gnet.None
@@ -274,22 +366,4 @@ func (g gnetLogger) log(level slog.Level, format string, args []any) {
 	if g.l.Enabled(context.Background(), level) {
 		g.l.Log(context.Background(), level, "gnet: "+fmt.Sprintf(format, args...))
 	}
-}
-
-// closeWait is what OnTick needs to know of a connection that waits to close.
-type closeWait struct {
-	flushing bool      // its last response is still being written
-	until    time.Time // when lingering: the deadline for the client's EOF
-}
-
-// setCloseWait records (w non-nil) or forgets (w nil) a connection that waits
-// to close.
-func (s *Server) setCloseWait(c gnet.Conn, w *closeWait) {
-	s.mu.Lock()
-	if w == nil {
-		delete(s.closing, c)
-	} else {
-		s.closing[c] = *w
-	}
-	s.mu.Unlock()
 }

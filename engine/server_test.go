@@ -278,9 +278,10 @@ func TestMalformedRequests(t *testing.T) {
 }
 
 func TestSeedLimitsAccepted(t *testing.T) {
-	addr := serve(t, handler.Echo())
-	// A request line of exactly 65536 bytes with its CRLF, 99 header fields
-	// and a header line of 65536 bytes all pass, as in http.server.
+	// With the whole-block limit raised, a request line of exactly 65536
+	// bytes with its CRLF, 99 header fields and a header line of 65536 bytes
+	// all pass, as in http.server.
+	addr := startServer(t, &Server{Handler: handler.Echo(), Limits: codec.Limits{MaxHeaderBytes: 1 << 20}})
 	target := "/" + strings.Repeat("a", 65536-len("GET  HTTP/1.1\r\n")-1)
 	tests := map[string]string{
 		"request line 65536": "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -485,4 +486,10 @@ func TestPortInUse(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrServerClosed)
 }
 
-var _ = codec.ErrNeedMore
+func TestHeaderBlockLimit(t *testing.T) {
+	addr := serve(t, handler.Echo())
+	raw := exchange(t, addr, "GET / HTTP/1.1\r\nHost: x\r\n"+strings.Repeat("X-Filler: "+strings.Repeat("f", 1000)+"\r\n", 70)+"\r\n")
+	assert.True(t, strings.HasPrefix(raw, "HTTP/1.1 431 "), raw[:min(len(raw), 80)])
+}
+
+func bufioReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }

@@ -1,0 +1,120 @@
+package engine
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastbase/fastbase/handler"
+)
+
+func TestHeaderTimeoutAnswers408(t *testing.T) {
+	addr := startServer(t, &Server{Handler: handler.Hello(), HeaderTimeout: 300 * time.Millisecond})
+	rc := dial(t, addr)
+	start := time.Now()
+	rc.send("GET / HTTP/1.1\r\nHost: x\r\n")
+	// Trickle a header field byte by byte: the deadline does not move.
+	for i := 0; i < 4; i++ {
+		time.Sleep(100 * time.Millisecond)
+		rc.send("X")
+	}
+	resp := rc.response("GET")
+	assert.Equal(t, 408, resp.StatusCode)
+	assert.True(t, resp.Close, "Connection: close")
+	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.True(t, rc.closed())
+}
+
+func TestHeaderTimeoutClosesSilentConnection(t *testing.T) {
+	addr := startServer(t, &Server{Handler: handler.Hello(), HeaderTimeout: 200 * time.Millisecond})
+	rc := dial(t, addr)
+	assert.True(t, rc.closed(), "a connection that sends nothing is closed without an answer")
+}
+
+func TestIdleTimeout(t *testing.T) {
+	addr := startServer(t, &Server{Handler: handler.Hello(), IdleTimeout: 300 * time.Millisecond})
+	rc := dial(t, addr)
+	rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	assert.Equal(t, 200, rc.response("GET").StatusCode)
+	start := time.Now()
+	assert.True(t, rc.closed())
+	assert.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond)
+}
+
+func TestBodyTimeout(t *testing.T) {
+	addr := startServer(t, &Server{Handler: postEcho(), HeaderTimeout: 300 * time.Millisecond})
+	rc := dial(t, addr)
+	rc.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+	resp := rc.response("POST")
+	assert.Equal(t, 408, resp.StatusCode)
+}
+
+func TestMaxConns(t *testing.T) {
+	addr := startServer(t, &Server{Handler: handler.Hello(), MaxConns: 2})
+	a, b := dial(t, addr), dial(t, addr)
+	a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	assert.Equal(t, 200, a.response("GET").StatusCode)
+	c := dial(t, addr)
+	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp := c.response("GET")
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.True(t, c.closed())
+	b.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	assert.Equal(t, 200, b.response("GET").StatusCode)
+}
+
+// TestBackPressure floods pipelined requests for large responses without
+// reading: the server must stop answering once the unsent output passes its
+// cap, then answer everything in order once the client reads.
+func TestBackPressure(t *testing.T) {
+	const respSize = 256 << 10
+	big := bytes.Repeat([]byte{'b'}, respSize)
+	h := handler.New().Handle("GET", func(r *handler.Request) {
+		r.SendResponse(200, "")
+		r.EndHeaders()
+		_, _ = r.Write(big)
+	})
+	srv := &Server{Handler: h, MaxOutboundBytes: 1 << 20}
+	addr := startServer(t, srv)
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(20*time.Second)))
+	const n = 64 // 16 MiB of responses
+	_, err = io.WriteString(c, strings.Repeat("GET / HTTP/1.1\r\nHost: x\r\n\r\n", n))
+	require.NoError(t, err)
+	time.Sleep(500 * time.Millisecond)
+	out := srv.Stats().BytesOut
+	assert.Less(t, out, uint64(8<<20), "the server kept answering a client that does not read")
+
+	rc := &rawConn{t: t, c: c, r: bufioReader(c)}
+	for i := 0; i < n; i++ {
+		resp := rc.response("GET")
+		require.Equal(t, 200, resp.StatusCode)
+		require.Equal(t, respSize, len(bodyOf(t, resp)), "response %d", i)
+	}
+}
+
+func TestStatsCount(t *testing.T) {
+	srv := &Server{Handler: handler.Echo()}
+	addr := startServer(t, srv)
+	rc := dial(t, addr)
+	rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	rc.response("GET")
+	rc.response("GET")
+	exchange(t, addr, "BREW / HTTP/1.1\r\nHost: x\r\n\r\n")
+	exchange(t, addr, "GARBAGE\r\n\r\n")
+	st := srv.Stats()
+	assert.Contains(t, st.Requests, RequestCount{Method: "GET", Status: 200, Count: 2})
+	assert.Contains(t, st.Requests, RequestCount{Method: "other", Status: 501, Count: 1})
+	assert.Contains(t, st.ParseErrors, StatusCount{Status: 400, Count: 1})
+	assert.GreaterOrEqual(t, st.ConnsAccepted, uint64(3))
+	assert.Greater(t, st.BytesIn, uint64(0))
+	assert.Greater(t, st.BytesOut, uint64(0))
+}

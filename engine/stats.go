@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"sync/atomic"
+)
+
+// Stats is a snapshot of a [Server]'s counters since it started. The
+// counters are kept per event loop with atomic operations, so they are cheap
+// enough to stay on, and summed when Stats is called.
+type Stats struct {
+	ConnsOpen     uint64 // connections open now
+	ConnsAccepted uint64 // connections accepted
+	ConnsClosed   uint64 // connections closed
+	BytesIn       uint64 // request bytes read (header blocks and bodies)
+	BytesOut      uint64 // response bytes handed to the socket
+	// InFlight is the number of requests being handled at this moment.
+	InFlight int64
+	// WorkerQueue is the number of requests waiting for a worker.
+	WorkerQueue int64
+	// Requests counts answered requests by method and status; only non-zero
+	// entries are listed.
+	Requests []RequestCount
+	// ParseErrors counts requests refused before reaching the handler
+	// (malformed, over a limit, timed out), by status.
+	ParseErrors []StatusCount
+	// LogLinesDropped is what the AccessLog writer reports through a
+	// Dropped() uint64 method, if it has one.
+	LogLinesDropped uint64
+}
+
+// RequestCount is one entry of [Stats.Requests].
+type RequestCount struct {
+	Method string // one of [StatsMethods]
+	Status int
+	Count  uint64
+}
+
+// StatusCount is one entry of [Stats.ParseErrors].
+type StatusCount struct {
+	Status int
+	Count  uint64
+}
+
+// StatsMethods are the method labels of [RequestCount]; every other method
+// is counted as "other", so that a client cannot make the set of labels grow.
+var StatsMethods = [...]string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE", "other"}
+
+const (
+	statusSlots = 600 // status codes 0–599; 0 is "no response"
+	methodSlots = len(StatsMethods)
+)
+
+// loopStats are the counters of one event loop. Only that loop adds to them
+// (except ConnsClosed, see conn.go), so the atomics are uncontended.
+type loopStats struct {
+	accepted, closed  atomic.Uint64
+	bytesIn, bytesOut atomic.Uint64
+	inFlight          atomic.Int64
+	requests          [methodSlots][statusSlots]atomic.Uint64
+	parseErrors       [statusSlots]atomic.Uint64
+}
+
+// methodSlot returns the index of method in [StatsMethods].
+func methodSlot(method []byte) int {
+	switch string(method) {
+	case "GET":
+		return 0
+	case "HEAD":
+		return 1
+	case "POST":
+		return 2
+	case "PUT":
+		return 3
+	case "DELETE":
+		return 4
+	case "PATCH":
+		return 5
+	case "OPTIONS":
+		return 6
+	case "CONNECT":
+		return 7
+	case "TRACE":
+		return 8
+	}
+	return methodSlots - 1
+}
+
+func statusSlot(status int) int {
+	if status < 0 || status >= statusSlots {
+		return 0
+	}
+	return status
+}
+
+// Stats returns the server's counters. It is safe to call from any
+// goroutine at any time.
+func (s *Server) Stats() Stats {
+	var st Stats
+	var requests [methodSlots][statusSlots]uint64
+	var parseErrors [statusSlots]uint64
+	s.mu.Lock()
+	workspaces := append([]*workspace(nil), s.workspaces...)
+	s.mu.Unlock()
+	for _, ws := range workspaces {
+		ls := &ws.stats
+		st.ConnsAccepted += ls.accepted.Load()
+		st.ConnsClosed += ls.closed.Load()
+		st.BytesIn += ls.bytesIn.Load()
+		st.BytesOut += ls.bytesOut.Load()
+		st.InFlight += ls.inFlight.Load()
+		for m := range requests {
+			for code := range requests[m] {
+				requests[m][code] += ls.requests[m][code].Load()
+			}
+		}
+		for code := range parseErrors {
+			parseErrors[code] += ls.parseErrors[code].Load()
+		}
+	}
+	st.ConnsOpen = st.ConnsAccepted - st.ConnsClosed
+	for m := range requests {
+		for code, n := range requests[m] {
+			if n > 0 {
+				st.Requests = append(st.Requests, RequestCount{Method: StatsMethods[m], Status: code, Count: n})
+			}
+		}
+	}
+	for code, n := range parseErrors {
+		if n > 0 {
+			st.ParseErrors = append(st.ParseErrors, StatusCount{Status: code, Count: n})
+		}
+	}
+	st.WorkerQueue = s.workerQueue()
+	if d, ok := s.AccessLog.(interface{ Dropped() uint64 }); ok {
+		st.LogLinesDropped = d.Dropped()
+	}
+	return st
+}
+
+// workerQueue reports requests waiting for a worker; there is no worker pool
+// yet, so there are none.
+func (s *Server) workerQueue() int64 { return 0 }
