@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"encoding/binary"
 	"errors"
 
 	"github.com/fastbase/fastbase/codec"
@@ -82,10 +83,35 @@ func (r *Request) SendHeader(name, value string) {
 	if r.http09 {
 		return
 	}
-	dst := append(r.dst, headerSafe(name)...)
+	start := len(r.dst)
+	dst := append(r.dst, name...)
 	dst = append(dst, ": "...)
-	dst = append(dst, headerSafe(value)...)
+	dst = append(dst, value...)
+	blankCTL(dst[start:])
 	r.dst = append(dst, "\r\n"...)
+}
+
+// blankCTL replaces the bytes of b that may not appear in a header line
+// with spaces. It tests eight bytes at a time, as headers are short and
+// nearly always clean: (x - 0x20 in every byte) sets the high bit of each
+// byte below 0x20 and &^x drops those that had it already (obs-text); the
+// same trick on x ^ 0x7f finds DEL. HTAB passes the first test only by the
+// exact check that follows.
+func blankCTL(b []byte) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		d := x ^ (0x7f * ones)
+		if ((x-0x20*ones)&^x|(d-ones)&^d)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if isCTL[b[i]] {
+			b[i] = ' '
+		}
+	}
 }
 
 // noteHeader records what a header sent by the handler means for framing
@@ -94,7 +120,7 @@ func (r *Request) SendHeader(name, value string) {
 func (r *Request) noteHeader(name, value string) {
 	switch len(name) {
 	case len("connection"):
-		if !equalFold(name, "connection") {
+		if name != "Connection" && !equalFold(name, "connection") {
 			return
 		}
 		r.sentConnection = true
@@ -104,7 +130,7 @@ func (r *Request) noteHeader(name, value string) {
 			r.closeConn = false
 		}
 	case len("content-length"):
-		if !equalFold(name, "content-length") {
+		if name != "Content-Length" && !equalFold(name, "content-length") {
 			return
 		}
 		n, ok := parseLength(value)
