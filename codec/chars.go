@@ -1,6 +1,9 @@
 package codec
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // isToken marks RFC 9110 §5.6.2 tchar: the bytes of methods and field names.
 var isToken = func() (t [256]bool) {
@@ -45,17 +48,34 @@ func equalFold(b []byte, s string) bool {
 // lower case and made of letters, digits and '-', and b is a field name or
 // a field value that passed isFieldValue. Setting bit 0x20 lowers a letter;
 // the only other bytes it maps onto a letter, digit or '-' are control
-// characters other than HTAB, which b cannot hold.
+// characters other than HTAB, which b cannot hold. Eight bytes are compared
+// per step, the last step overlapping the one before.
 func equalLower(b []byte, s string) bool {
-	if len(b) != len(s) {
+	n := len(s)
+	if len(b) != n {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if b[i]|0x20 != s[i] {
+	if n < 8 {
+		for i := 0; i < n; i++ {
+			if b[i]|0x20 != s[i] {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < n-8; i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])|0x20*ones != stringWord(s[i:]) {
 			return false
 		}
 	}
-	return true
+	return binary.LittleEndian.Uint64(b[n-8:])|0x20*ones == stringWord(s[n-8:])
+}
+
+// stringWord is binary.LittleEndian.Uint64 for the first eight bytes of s.
+func stringWord(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 const (
@@ -67,16 +87,23 @@ const (
 // or -1. Eight bytes are tested per step: (x - 0x20…) borrows into the high bit of
 // every byte below 0x20, and &^x drops the bytes that already had the high bit set
 // (obs-text, which field values may carry); DEL is the zero byte of x ^ 0x7f….
+//
+// A borrow only ever starts at a byte below 0x20, so bytes flagged wrongly lie
+// above a rightly flagged one: the lowest flagged byte is the first control
+// byte, and its index is the trailing zero bits of the mask over eight.
 func indexCTL(b []byte) int {
 	i := 0
 	for ; i+16 <= len(b); i += 16 {
-		if hasCTL(binary.LittleEndian.Uint64(b[i:]))|hasCTL(binary.LittleEndian.Uint64(b[i+8:])) != 0 {
-			break
+		if m := hasCTL(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		if m := hasCTL(binary.LittleEndian.Uint64(b[i+8:])); m != 0 {
+			return i + 8 + bits.TrailingZeros64(m)>>3
 		}
 	}
 	for ; i+8 <= len(b); i += 8 {
-		if hasCTL(binary.LittleEndian.Uint64(b[i:])) != 0 {
-			break
+		if m := hasCTL(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
 	for ; i < len(b); i++ {

@@ -266,11 +266,25 @@ func spanOf(buf, b []byte) span {
 func (p *Parser) addField(buf []byte, req *Request, name, value span) *Error {
 	n, v := buf[name.start:name.end], buf[value.start:value.end]
 	if p.direct {
-		req.Headers = append(req.Headers, Header{Name: n, Value: v})
+		req.Headers = appendHeader(req.Headers, n, v)
 	} else {
 		p.fields = append(p.fields, fieldSpan{name, value})
 	}
 	return p.frameField(n, v, p.st.lines)
+}
+
+// appendHeader appends the field name: value to hs. It stores the two
+// slices in place: append(hs, Header{...}) builds the Header on the stack
+// and copies it, which stalls on store-to-load forwarding.
+func appendHeader(hs []Header, name, value []byte) []Header {
+	if len(hs) < cap(hs) {
+		hs = hs[:len(hs)+1]
+	} else {
+		hs = append(hs, Header{})
+	}
+	h := &hs[len(hs)-1]
+	h.Name, h.Value = name, value
+	return hs
 }
 
 // fieldValue returns the value of field i, wherever it is kept.
@@ -395,22 +409,18 @@ func (p *Parser) fill(buf []byte, req *Request) {
 	if st.hasProto {
 		proto = buf[st.proto.start:st.proto.end]
 	}
-	*req = Request{
-		RequestLine:   buf[st.requestLine.start:st.requestLine.end],
-		Method:        method,
-		Target:        target,
-		Path:          path,
-		Query:         query,
-		Proto:         proto,
-		Major:         st.major,
-		Minor:         st.minor,
-		Headers:       hs,
-		ContentLength: contentLength,
-		Chunked:       st.hasTE,
-		KeepAlive:     st.keepAlive(),
-		Expect100:     st.expect100 && st.atLeast11(),
-		Host:          host,
-	}
+	// Field by field rather than *req = Request{...}: the composite literal
+	// is built on the stack and copied, and that copy stalls on
+	// store-to-load forwarding.
+	req.RequestLine = buf[st.requestLine.start:st.requestLine.end]
+	req.Method, req.Target, req.Path, req.Query = method, target, path, query
+	req.Proto, req.Major, req.Minor = proto, st.major, st.minor
+	req.Headers = hs
+	req.ContentLength = contentLength
+	req.Chunked = st.hasTE
+	req.KeepAlive = st.keepAlive()
+	req.Expect100 = st.expect100 && st.atLeast11()
+	req.Host = host
 }
 
 // fillRequestLine sets the fields of req that come from the request line, as
@@ -522,7 +532,7 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 		}
 		fields++
 		name, value := buf[pos:colon], buf[vs:ve]
-		hs = append(hs, Header{Name: name, Value: value})
+		hs = appendHeader(hs, name, value)
 		switch len(name) {
 		case len("Host"), len("Expect"), len("Connection"), len("Content-Length"), len("Transfer-Encoding"):
 			if p.frameField(name, value, fields) != nil {

@@ -75,14 +75,18 @@ func parseWhole(limits Limits, raw []byte) string {
 // increasing order, the last one len(raw)), the buffer growing by what
 // arrived as a connection's would, and describes the first result that is
 // not ErrNeedMore. With move, every call gets a fresh copy of the bytes so
-// far, as if the buffer had been reallocated.
+// far, as if the buffer had been reallocated, and the copy the call before
+// got is overwritten: a parser that kept a slice of it would read garbage.
 func parsePieces(limits Limits, raw []byte, ends []int, move bool) string {
 	p := Parser{Limits: limits}
 	var req Request
+	var old []byte
 	for _, end := range ends {
 		buf := raw[:end]
 		if move {
 			buf = append([]byte(nil), buf...)
+			poison(old)
+			old = buf
 		}
 		n, err := p.Parse(buf, &req)
 		if !errors.Is(err, ErrNeedMore) || end == len(raw) {
@@ -90,6 +94,13 @@ func parsePieces(limits Limits, raw []byte, ends []int, move bool) string {
 		}
 	}
 	panic("ends must finish with len(raw)")
+}
+
+// poison overwrites b with bytes no request holds.
+func poison(b []byte) {
+	for i := range b {
+		b[i] = 0xfe
+	}
 }
 
 // checkSplits asserts that raw gives want fed whole, split in two at every

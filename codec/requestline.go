@@ -24,10 +24,13 @@ func (p *Parser) parseRequestLine(buf []byte, start, end int) *Error {
 // a subset of what requestLineWords does and gives the same result for it.
 func (p *Parser) requestLineFast(buf []byte, start, end int) bool {
 	line := buf[start:end]
-	sp := bytes.IndexByte(line, ' ')
+	sp := 0
+	for sp < len(line) && isToken[line[sp]] {
+		sp++
+	}
 	n := len(line)
 	const version = len(" HTTP/1.x")
-	if sp <= 0 || n-sp < 1+1+version || !isTokenString(line[:sp]) {
+	if sp == 0 || n-sp < 1+1+version || line[sp] != ' ' {
 		return false
 	}
 	v := line[n-version:]
@@ -160,7 +163,7 @@ func parseVersionNumber(b []byte) (int, bool) {
 // (gh-87389), so "//evil.example/x" cannot pass for a scheme-relative URL.
 func splitTarget(method, target []byte) (path, query []byte) {
 	path = target
-	if q := bytes.IndexByte(target, '?'); q >= 0 {
+	if q := indexQuery(target); q >= 0 {
 		path, query = target[:q], target[q+1:]
 	}
 	switch {
@@ -174,6 +177,20 @@ func splitTarget(method, target []byte) (path, query []byte) {
 		path = path[1:]
 	}
 	return path, query
+}
+
+// indexQuery returns the index of the first '?' in target, or -1. Most
+// targets are short, and a loop beats the call into bytes.IndexByte there.
+func indexQuery(target []byte) int {
+	if len(target) > 32 {
+		return bytes.IndexByte(target, '?')
+	}
+	for i, c := range target {
+		if c == '?' {
+			return i
+		}
+	}
+	return -1
 }
 
 // absolutePath returns the path of an absolute-form target (RFC 9112 §3.2.2),
