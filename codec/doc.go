@@ -5,13 +5,27 @@
 // encoding (status lines, headers, the cached Date value, the default error
 // page) and the status table that mirrors Python's http.server.
 //
+// # Parsing
+//
 // The parser is a pure function of the bytes it is given. Fed whatever has
 // arrived on a connection — part of a request, exactly one, or many pipelined
-// ones — [Parser.Parse] returns one request and the number of bytes it used, or
-// [ErrNeedMore], or an [*Error] that carries the HTTP status to answer with. It
-// keeps a few integers of state between calls, so a request that arrives one byte
-// at a time costs O(n) in total, and it does not allocate once a [Request] has
-// grown to the largest header count it sees.
+// ones — [Parser.Parse] returns one request header block and the number of bytes
+// it used, or [ErrNeedMore], or an [*Error] that carries the HTTP status to
+// answer with. It keeps a few offsets of state between calls, so a request that
+// arrives one byte at a time costs O(n) in total, and it does not allocate once
+// a [Request] has grown to the largest header count it sees. A block that
+// arrives whole is parsed in a single pass.
+//
+// What it accepts and the words it refuses with follow http.server: the request
+// line is split into words as parse_request splits it, with the same 400 and 505
+// messages, two words are HTTP/0.9, and the limits are http.client's (a 65536-byte
+// request line, 414; a 65536-byte header line or 100 lines, 431), all
+// configurable through [Limits]. Where http.server reads a request it should
+// not, the parser follows RFC 9110 and RFC 9112 instead and refuses it with 400:
+// control characters, a method that is not a token, whitespace before a colon,
+// folded lines, repeated Host, a bad or conflicting Content-Length, and any
+// Transfer-Encoding other than a final chunked (501 for a coding it does not
+// decode). Leading empty lines before a request are skipped.
 //
 // A [Request] is a view: its byte slices point into the buffer that was parsed and
 // are valid only until that buffer is changed or released. Copy what must outlive

@@ -22,6 +22,8 @@ type Error struct {
 	Explain string
 }
 
+// Error returns "codec: " followed by the status and the message, or the
+// status text when the message is empty.
 func (e *Error) Error() string {
 	message := e.Message
 	if message == "" {

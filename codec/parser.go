@@ -142,8 +142,9 @@ type framing struct {
 // *Error, req holds what the error page and the access log need: RequestLine
 // once the request line was read (empty for 414), Proto (the version word, or
 // "HTTP/0.9" when the request line was refused before a version was accepted,
-// which [Request.IsHTTP09] reports), and Method, Target and Path once the
-// request line was accepted.
+// which [Request.IsHTTP09] reports), and Method, Target, Path and Query once
+// the request line was accepted; its other fields are zero. On ErrNeedMore,
+// req holds nothing of use.
 func (p *Parser) Parse(buf []byte, req *Request) (n int, err error) {
 	st := &p.st
 	if st.scanned > len(buf) {
@@ -166,76 +167,94 @@ func (p *Parser) Parse(buf []byte, req *Request) (n int, err error) {
 		}
 	}
 	for {
-		start := st.pos
-		limit, overBlock := p.lineLimit(start)
-		end := min(limit, len(buf))
-		if st.inHeaders && st.scanned == start {
-			// A header line not yet looked at: the common well-formed
-			// field line is parsed in the same pass that finds its end.
-			name, value, lf, seen := scanField(buf, start, end)
-			p.examined += seen
-			if lf > 0 {
-				st.pos, st.scanned = lf+1, lf+1
-				if e := p.countLine(); e != nil {
-					return 0, p.fail(buf, req, e)
-				}
-				if e := p.addField(buf, req, name, value); e != nil {
-					return 0, p.fail(buf, req, e)
-				}
-				continue
-			}
-			if start+1 < end && buf[start] == '\r' && buf[start+1] == '\n' {
-				// The blank line: no need to search for its LF.
-				st.pos, st.scanned = start+2, start+2
-				p.examined += 2
-				if n, e := p.endOfBlock(buf, req, start+2); e == nil {
-					return n, nil
-				} else {
-					return 0, p.fail(buf, req, e)
-				}
-			}
-		}
-		from := min(st.scanned, end)
-		i := bytes.IndexByte(buf[from:end], '\n')
-		if i < 0 {
-			p.examined += end - from
-			if end == limit {
-				return 0, p.fail(buf, req, p.tooLong(overBlock))
-			}
-			st.scanned = end
-			p.suspend(buf, req)
-			return 0, ErrNeedMore
-		}
-		lf := from + i
-		st.pos, st.scanned = lf+1, lf+1
-		// Searched from "from" to the LF, then the line is parsed once.
-		p.examined += lf + 1 - from + lf - start
-		var e *Error
-		if st.inHeaders {
-			var done bool
-			if done, e = p.headerLine(buf, req, start, lf); done {
-				if n, e = p.endOfBlock(buf, req, lf+1); e == nil {
-					return n, nil
-				}
-			}
-		} else {
-			e = p.firstLine(buf, start, lf)
-		}
-		if e != nil {
-			return 0, p.fail(buf, req, e)
+		if n, err := p.step(buf, req); n > 0 || err != nil {
+			return n, err
 		}
 	}
+}
+
+// step reads the next line of the block. It returns the length of the block
+// once its blank line is read, ErrNeedMore or an *Error; 0 and nil mean the
+// line was read and the block goes on.
+func (p *Parser) step(buf []byte, req *Request) (int, error) {
+	st := &p.st
+	start := st.pos
+	limit, overBlock := p.lineLimit(start)
+	end := min(limit, len(buf))
+	if st.inHeaders && st.scanned == start {
+		if ok, n, err := p.stepQuick(buf, req, start, end); ok {
+			return n, err
+		}
+	}
+	from := min(st.scanned, end)
+	i := bytes.IndexByte(buf[from:end], '\n')
+	if i < 0 {
+		p.examined += end - from
+		if end == limit {
+			return 0, p.fail(buf, req, p.tooLong(overBlock))
+		}
+		st.scanned = end
+		p.suspend(buf, req)
+		return 0, ErrNeedMore
+	}
+	lf := from + i
+	st.pos, st.scanned = lf+1, lf+1
+	// Searched from "from" to the LF, then the line is parsed once.
+	p.examined += lf + 1 - from + lf - start
+	if !st.inHeaders {
+		if e := p.firstLine(buf, start, lf); e != nil {
+			return 0, p.fail(buf, req, e)
+		}
+		return 0, nil
+	}
+	done, e := p.headerLine(buf, req, start, lf)
+	if done {
+		return p.endOfBlock(buf, req, lf+1)
+	}
+	if e != nil {
+		return 0, p.fail(buf, req, e)
+	}
+	return 0, nil
+}
+
+// stepQuick reads a header line that starts at start and has not been looked
+// at yet, when it is a well-formed field line or the blank line, without
+// searching for its end first. ok reports that it did; then n and err are
+// step's results.
+func (p *Parser) stepQuick(buf []byte, req *Request, start, end int) (ok bool, n int, err error) {
+	st := &p.st
+	if start+1 < end && buf[start] == '\r' && buf[start+1] == '\n' {
+		st.pos, st.scanned = start+2, start+2
+		p.examined += 2
+		n, err = p.endOfBlock(buf, req, start+2)
+		return true, n, err
+	}
+	name, value, lf, seen := scanField(buf, start, end)
+	p.examined += seen
+	if lf == 0 {
+		return false, 0, nil
+	}
+	st.pos, st.scanned = lf+1, lf+1
+	e := p.countLine()
+	if e == nil {
+		e = p.addField(buf, req, name, value)
+	}
+	if e != nil {
+		return true, 0, p.fail(buf, req, e)
+	}
+	return true, 0, nil
 }
 
 // endOfBlock finishes a header block whose blank line ends before offset
 // n: it applies the rules that need the whole block, fills in req and makes
 // the parser ready for the next block.
-func (p *Parser) endOfBlock(buf []byte, req *Request, n int) (int, *Error) {
-	if p.st.lines++; p.st.lines > p.limits.MaxHeaders {
-		return 0, errTooManyHeaders(p.limits.MaxHeaders)
+func (p *Parser) endOfBlock(buf []byte, req *Request, n int) (int, error) {
+	e := p.countLine()
+	if e == nil {
+		e = p.finish(buf, req)
 	}
-	if e := p.finish(buf, req); e != nil {
-		return 0, e
+	if e != nil {
+		return 0, p.fail(buf, req, e)
 	}
 	p.fill(buf, req)
 	p.Reset()
@@ -472,12 +491,12 @@ func (st *parseState) keepAlive() bool {
 }
 
 // parseFast parses a header block that is all in buf and has the common
-// shape: request line as requestLineFast takes it, field lines as scanField
-// takes them, CRLF line ends, no Transfer-Encoding. It makes a single pass
-// over the block, keeping its place in local variables, and returns the
+// shape: a request line requestLineFast takes, field lines scanField takes,
+// a CRLF blank line, no Transfer-Encoding. It makes a single pass over the
+// block, each line's end found as the line is validated, and returns the
 // block's length. It returns 0, and leaves the parser as it found it, for
-// anything else (a block not all there, a limit reached, an error); the
-// general loop of Parse then decides.
+// anything else (a block not all there, a limit reached, an error): the
+// general loop of Parse then decides, so both give the same result.
 func (p *Parser) parseFast(buf []byte, req *Request) int {
 	lim := &p.limits
 	if lim.MaxHeaderBytes > 0 && lim.MaxHeaderBytes < len(buf) {
@@ -495,51 +514,24 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	pos := lf + 1
 	for {
 		end := min(len(buf), pos+lim.MaxHeaderLine)
-		i := pos
-		for i < end && isToken[buf[i]] {
-			i++
+		if pos+1 < end && buf[pos] == '\r' && buf[pos+1] == '\n' && fields < lim.MaxHeaders {
+			pos += 2
+			break
 		}
-		if i == pos {
-			if i+1 < end && buf[i] == '\r' && buf[i+1] == '\n' && fields < lim.MaxHeaders {
-				pos = i + 2
-				break
-			}
+		name, value, lf, _ := scanField(buf, pos, end)
+		if lf == 0 {
 			return p.abandonFast(req)
-		}
-		if i == end || buf[i] != ':' {
-			return p.abandonFast(req)
-		}
-		colon := i
-		for i++; i < end && (buf[i] == ' ' || buf[i] == '\t'); i++ {
-		}
-		vs := i
-		for {
-			j := indexCTL(buf[i:end])
-			if j < 0 {
-				return p.abandonFast(req)
-			}
-			if i += j; buf[i] != '\t' {
-				break
-			}
-			i++
-		}
-		if buf[i] != '\r' || i+1 == end || buf[i+1] != '\n' {
-			return p.abandonFast(req)
-		}
-		ve := i
-		for ve > vs && (buf[ve-1] == ' ' || buf[ve-1] == '\t') {
-			ve--
 		}
 		fields++
-		name, value := buf[pos:colon], buf[vs:ve]
-		hs = appendHeader(hs, name, value)
-		switch len(name) {
+		n, v := buf[name.start:name.end], buf[value.start:value.end]
+		hs = appendHeader(hs, n, v)
+		switch len(n) {
 		case len("Host"), len("Expect"), len("Connection"), len("Content-Length"), len("Transfer-Encoding"):
-			if p.frameField(name, value, fields) != nil {
+			if p.frameField(n, v, fields) != nil {
 				return p.abandonFast(req)
 			}
 		}
-		pos = i + 2
+		pos = lf + 1
 	}
 	req.Headers = hs
 	if p.st.hasTE {
