@@ -68,7 +68,7 @@ func parseFlags() *config {
 	flag.IntVar(&c.serverCPU, "server-cpu", 0, "core the server is pinned to")
 	flag.IntVar(&c.clientCPU, "client-cpu", 1, "core the load generator is pinned to")
 	flag.IntVar(&c.retries, "retries", 2, "re-runs of a measurement whose cores were disturbed")
-	flag.DurationVar(&c.extraBudget, "extra-budget", 0, "total time waits for quiet cores and re-runs may add (default 20s quick, 4m full)")
+	flag.DurationVar(&c.extraBudget, "extra-budget", 0, "total time waits for quiet cores and re-runs may add (default 15s quick, 4m full)")
 	flag.Float64Var(&c.disturbance, "disturbance", 0.05, "share of a core taken by other processes that makes a run disturbed")
 	flag.BoolVar(&c.codec, "codec", true, "also run the parser micro-benchmarks (go test -bench ./codec)")
 	flag.IntVar(&c.basePort, "port", 18100, "first port; each server start takes the next one")
@@ -81,7 +81,7 @@ func parseFlags() *config {
 		defaultDuration(&c.duration, time.Second)
 		defaultDuration(&c.warmup, time.Second)
 		defaultDuration(&c.quietWait, 3*time.Second)
-		defaultDuration(&c.extraBudget, 20*time.Second)
+		defaultDuration(&c.extraBudget, 15*time.Second)
 		c.settle = 300 * time.Millisecond
 		c.codecTime, c.codecCount = "100ms", 3
 	} else {

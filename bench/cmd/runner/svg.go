@@ -36,14 +36,15 @@ func (r *results) svg() string {
 		}
 	}
 	panelH := titleH + len(r.Servers)*(barH+gap)
-	height := 50 + len(panels)*(panelH+panelSp)
+	height := 60 + len(panels)*(panelH+panelSp)
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n",
 		width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", width, height)
-	fmt.Fprintf(&b, `<text x="10" y="22" font-size="15" font-weight="bold">Requests per server-CPU-second (median, min–max whiskers; %d rounds, GOMAXPROCS=1)</text>`+"\n", r.Config.rounds)
-	y := 50
+	fmt.Fprintf(&b, `<text x="10" y="22" font-size="15" font-weight="bold">Requests per server-CPU-second</text>`+"\n")
+	fmt.Fprintf(&b, `<text x="10" y="40" fill="#555">median bar, min–max whisker over %d rounds; server on one core, GOMAXPROCS=1; higher is better</text>`+"\n", r.Config.rounds)
+	y := 60
 	for _, scName := range panels {
 		label := scName
 		for _, sc := range loadScenarios {
