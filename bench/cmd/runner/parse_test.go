@@ -105,3 +105,9 @@ func TestRotate(t *testing.T) {
 	assert.Equal(t, []string{"a", "b", "c"}, rotate(s, 3))
 	assert.Equal(t, []string{"a", "b", "c"}, s)
 }
+
+func TestMachine(t *testing.T) {
+	m := machine()
+	assert.Contains(t, m, "GiB RAM")
+	assert.NotContains(t, m, " 0 GiB")
+}

@@ -132,7 +132,8 @@ func machine() string {
 	}
 	var mem string
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		if _, v, ok := strings.Cut(firstLines(string(b), 1), ":"); ok {
+		line, _, _ := strings.Cut(string(b), "\n")
+		if _, v, ok := strings.Cut(line, ":"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/(1<<20))
 		}
