@@ -262,15 +262,18 @@ func coreLoad(c *config, d time.Duration) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	start := time.Now()
 	time.Sleep(d)
 	b, err := readCores(c.serverCPU, c.clientCPU)
 	if err != nil {
 		return 0, err
 	}
+	// On a loaded machine the sleep itself can last far longer than d.
+	window := max(time.Since(start).Seconds(), d.Seconds())
 	worst := 0.0
 	for _, core := range []int{c.serverCPU, c.clientCPU} {
 		t := b[core].sub(a[core])
-		worst = max(worst, (t.busy+t.irq+t.steal)/d.Seconds())
+		worst = max(worst, min((t.busy+t.irq+t.steal)/window, 1))
 	}
 	return worst, nil
 }
