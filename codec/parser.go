@@ -333,8 +333,8 @@ func (p *Parser) lineLimit(start int) (limit int, overBlock bool) {
 	} else {
 		limit = start + p.limits.MaxRequestLine
 	}
-	if max := p.limits.MaxHeaderBytes; max > 0 && max < limit {
-		return max, true
+	if block := p.limits.MaxHeaderBytes; block > 0 && block < limit {
+		return block, true
 	}
 	return limit, false
 }
@@ -411,7 +411,7 @@ func (p *Parser) fill(buf []byte, req *Request) {
 	if !p.direct {
 		hs = hs[:0]
 		for _, f := range p.fields {
-			hs = append(hs, Header{Name: buf[f.name.start:f.name.end], Value: buf[f.value.start:f.value.end]})
+			hs = appendHeader(hs, buf[f.name.start:f.name.end], buf[f.value.start:f.value.end])
 		}
 	}
 	contentLength := int64(-1)
