@@ -240,7 +240,7 @@ func TestThreadsNamesItsLoop(t *testing.T) {
 		rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 		resp := rc.response("GET")
 		assert.Equal(t, 200, resp.StatusCode)
-		assert.Equal(t, "loop 0\n", bodyOf(t, resp))
+		assert.Equal(t, "loop 0 pid "+strconv.Itoa(os.Getpid())+"\n", bodyOf(t, resp))
 	}
 }
 

@@ -57,8 +57,9 @@ type Handler struct {
 }
 
 type route struct {
-	method string
-	fn     Func
+	method   string
+	fn       Func
+	blocking bool // registered with HandleBlocking
 }
 
 // New returns a Handler with every field set to its default and no methods.
@@ -75,17 +76,55 @@ func New() *Handler {
 // earlier registration, and returns h so that calls can be chained. It must
 // not be called once h is serving.
 func (h *Handler) Handle(method string, fn Func) *Handler {
+	return h.register(method, fn, false)
+}
+
+// HandleBlocking registers fn like [Handler.Handle] and marks the method as
+// blocking: the server runs its requests on a worker goroutine rather than
+// on an event loop, so that a Func that sleeps, waits on a database or reads
+// a file does not stall the other connections of its loop. It is the
+// ThreadingMixIn for one method; the engine's Workers setting does the same
+// for every method. A blocking Func may use its Request as any Func does, on
+// the goroutine it runs on and until it returns.
+func (h *Handler) HandleBlocking(method string, fn Func) *Handler {
+	return h.register(method, fn, true)
+}
+
+func (h *Handler) register(method string, fn Func, blocking bool) *Handler {
 	if method == "" || fn == nil {
 		panic("handler: Handle needs a method and a Func")
 	}
 	for i := range h.methods {
 		if h.methods[i].method == method {
-			h.methods[i].fn = fn
+			h.methods[i].fn, h.methods[i].blocking = fn, blocking
 			return h
 		}
 	}
-	h.methods = append(h.methods, route{method, fn})
+	h.methods = append(h.methods, route{method, fn, blocking})
 	return h
+}
+
+// HasBlocking reports whether any method was registered with
+// [Handler.HandleBlocking]. The server asks once, before serving, so that a
+// handler without blocking methods costs nothing per request.
+func (h *Handler) HasBlocking() bool {
+	for i := range h.methods {
+		if h.methods[i].blocking {
+			return true
+		}
+	}
+	return false
+}
+
+// Blocking reports whether requests with this method were registered with
+// [Handler.HandleBlocking]. It is safe for concurrent use once h is serving.
+func (h *Handler) Blocking(method []byte) bool {
+	for i := range h.methods {
+		if h.methods[i].method == string(method) {
+			return h.methods[i].blocking
+		}
+	}
+	return false
 }
 
 // VersionString returns the Server header's value, ServerVersion and

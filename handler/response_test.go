@@ -163,13 +163,13 @@ func TestFraming(t *testing.T) {
 			r.WriteString("x")
 		}), parsed("GET / HTTP/1.1"), ok + "Content-Length: 1\r\nConnection: close\r\n\r\nx", false},
 		{"client Connection: close", Threads(), parsed("GET / HTTP/1.1", "Connection: close"),
-			ok + "Content-Length: 7\r\nConnection: close\r\n\r\nloop 0\n", false},
+			ok + threadsLength("loop 0") + "Connection: close\r\n\r\n" + threadsLine("loop 0"), false},
 		{"HTTP/1.0 client without keep-alive", Threads(), parsed("GET / HTTP/1.0"),
-			ok + "Content-Length: 7\r\nConnection: close\r\n\r\nloop 0\n", false},
+			ok + threadsLength("loop 0") + "Connection: close\r\n\r\n" + threadsLine("loop 0"), false},
 		{"HTTP/1.0 client with keep-alive", Threads(), parsed("GET / HTTP/1.0", "Connection: Keep-Alive"),
-			ok + "Content-Length: 7\r\nConnection: keep-alive\r\n\r\nloop 0\n", true},
+			ok + threadsLength("loop 0") + "Connection: keep-alive\r\n\r\n" + threadsLine("loop 0"), true},
 		{"protocol HTTP/1.0: http.server's bytes", proto10(Threads()), parsed("GET / HTTP/1.1"),
-			ok10 + "\r\nloop 0\n", false},
+			ok10 + "\r\n" + threadsLine("loop 0"), false},
 		{"protocol HTTP/1.0, handler keep-alive: framed", proto10(New().Handle("GET", func(r *Request) {
 			r.SendResponse(200, "")
 			r.SendHeader("Connection", "keep-alive")
@@ -291,9 +291,9 @@ func TestAccessors(t *testing.T) {
 func TestZeroHandlerUsesDefaults(t *testing.T) {
 	h := (&Handler{}).Handle("GET", threads)
 	x := serve(t, h, nil, parsed("GET / HTTP/1.1"), nil, at(21, 24, 17))
-	assert.Equal(t, "HTTP/1.1 200 OK\r\n"+fbServer+date+"Content-Length: 1\r\n\r\n\n", x.out)
+	assert.Equal(t, "HTTP/1.1 200 OK\r\n"+fbServer+date+threadsLength("")+"\r\n"+threadsLine(""), x.out)
 	assert.Equal(t, DefaultServerVersion+" "+DefaultSysVersion, h.VersionString())
-	assert.Equal(t, `- - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 200 1`+"\n", x.log)
+	assert.Equal(t, `- - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 200 `+threadsSize("")+"\n", x.log)
 }
 
 func TestHandleReplaces(t *testing.T) {

@@ -1,0 +1,88 @@
+package handler
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// threadsLine is the body the threads handler answers on runner.
+func threadsLine(runner string) string {
+	return runner + " pid " + strconv.Itoa(os.Getpid()) + "\n"
+}
+
+// threadsLength is the Content-Length header line of threadsLine(runner).
+func threadsLength(runner string) string {
+	return "Content-Length: " + strconv.Itoa(len(threadsLine(runner))) + "\r\n"
+}
+
+func TestThreadsSleep(t *testing.T) {
+	tests := []struct {
+		target  string
+		status  string
+		atLeast time.Duration
+	}{
+		{"/?sleep=30ms", "200", 30 * time.Millisecond},
+		{"/?a=1&sleep=1ms&b", "200", time.Millisecond},
+		{"/?sleep=0", "200", 0},
+		{"/?sleepy=10s", "200", 0},
+		{"/?sleep=abc", "400", 0},
+		{"/?sleep=", "400", 0},
+		{"/?sleep=-1s", "400", 0},
+	}
+	for _, tt := range tests {
+		start := time.Now()
+		x := serve(t, Threads(), seedConn, parsed("GET "+tt.target+" HTTP/1.1"), nil, at(21, 24, 17))
+		assert.True(t, strings.HasPrefix(x.out, "HTTP/1.1 "+tt.status+" "), "%s: %q", tt.target, x.out)
+		assert.GreaterOrEqual(t, time.Since(start), tt.atLeast, tt.target)
+		if tt.status == "200" {
+			assert.True(t, strings.HasSuffix(x.out, "\r\n\r\n"+threadsLine("loop 0")), x.out)
+		} else {
+			assert.Contains(t, x.out, "Bad sleep duration")
+			assert.False(t, x.keep)
+		}
+	}
+}
+
+func TestQueryValue(t *testing.T) {
+	tests := []struct {
+		query, name, value string
+		ok                 bool
+	}{
+		{"sleep=1s", "sleep", "1s", true},
+		{"a=1&sleep=2s&sleep=3s", "sleep", "2s", true},
+		{"sleep", "sleep", "", true},
+		{"sleepy=1s&x=sleep", "sleep", "", false},
+		{"", "sleep", "", false},
+	}
+	for _, tt := range tests {
+		v, ok := queryValue([]byte(tt.query), tt.name)
+		assert.Equal(t, tt.ok, ok, tt.query)
+		assert.Equal(t, tt.value, string(v), tt.query)
+	}
+}
+
+func TestHandleBlocking(t *testing.T) {
+	h := New().Handle("GET", threads)
+	assert.False(t, h.HasBlocking())
+	assert.False(t, h.Blocking([]byte("GET")))
+
+	h.HandleBlocking("POST", threads)
+	assert.True(t, h.HasBlocking())
+	assert.True(t, h.Blocking([]byte("POST")))
+	assert.False(t, h.Blocking([]byte("GET")))
+	assert.False(t, h.Blocking([]byte("BREW")))
+
+	// Registering again with Handle makes the method non-blocking.
+	h.Handle("POST", threads)
+	assert.False(t, h.HasBlocking())
+	x := serve(t, h, seedConn, parsed("POST / HTTP/1.1"), nil, at(21, 24, 17))
+	assert.True(t, strings.HasPrefix(x.out, "HTTP/1.1 200 OK\r\n"), x.out)
+}
+
+// threadsSize is the access log's size field for threadsLine(runner).
+func threadsSize(runner string) string { return strconv.Itoa(len(threadsLine(runner))) }
