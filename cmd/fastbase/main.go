@@ -1,12 +1,26 @@
-// Command fastbase serves one of fastbase's built-in handlers: the four
-// examples of Python's BaseHTTPServer article (echo, threads, error, and the
-// forms example when it is built in) and TechEmpower's plaintext answer
-// (hello).
+// Command fastbase serves one of fastbase's built-in handlers: the examples
+// of Python's BaseHTTPServer article (echo, threads, error) and TechEmpower's
+// plaintext answer (hello).
 //
-//	fastbase [-addr 127.0.0.1:8080] [-handler echo|hello|threads|error] [-protocol HTTP/1.1] [-quiet]
+//	fastbase [-addr 127.0.0.1:8080] [-handler echo|hello|threads|error] [-quiet] …
 //
-// It logs one line per request to stderr in http.server's format unless
-// -quiet is given, and stops cleanly on SIGINT or SIGTERM.
+// `fastbase -h` lists every flag with its default, by group: listening,
+// handler, limits, timeouts, concurrency, logging, admin. Every flag can
+// also be set through an environment variable FASTBASE_<FLAG> (FASTBASE_ADDR,
+// FASTBASE_MAX_BODY_BYTES, …); the command line wins.
+//
+// It logs one line per request in http.server's format to stderr, or to the
+// file given by -access-log, unless -quiet is given. The log is written by a
+// background goroutine from a bounded buffer, so a slow or blocked
+// destination drops lines (counted and reported) instead of slowing the
+// server. Server events (start, stop, errors, dropped log lines) go to
+// stderr through log/slog, as text or, with -log-format json, as JSON.
+//
+// With -admin host:port it also serves /metrics (Prometheus), /healthz (503
+// once draining) and /debug/pprof/ on that address with net/http.
+//
+// On SIGINT or SIGTERM it stops accepting, finishes the requests in flight
+// within -shutdown-timeout and exits 0; a second signal exits at once.
 package main
 
 import (
@@ -16,102 +30,230 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
-	"sort"
-	"strings"
+	"runtime"
 	"syscall"
 
+	"github.com/fastbase/fastbase/accesslog"
+	"github.com/fastbase/fastbase/admin"
+	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/engine"
-	"github.com/fastbase/fastbase/handler"
 )
 
-// handlers are the built-in handlers by their -handler name.
-var handlers = map[string]func() *handler.Handler{
-	"echo":    handler.Echo,
-	"hello":   handler.Hello,
-	"threads": handler.Threads,
-	"error":   handler.NotFound,
-}
-
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	cmd := &command{
+		args:      os.Args[1:],
+		lookupEnv: os.LookupEnv,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		signals:   signals,
+	}
+	os.Exit(cmd.run())
 }
 
-// run is main with its process state passed in, so tests can call it.
-func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return serve(ctx, args, stdout, stderr, nil)
+// command is one run of fastbase with its process state passed in, so that
+// tests can run it.
+type command struct {
+	args           []string
+	lookupEnv      func(string) (string, bool)
+	stdout, stderr io.Writer
+	signals        <-chan os.Signal
+	// started, when non-nil, receives the running servers once the main one
+	// accepts connections.
+	started chan<- running
+	// accessLogBuffer, when non-zero, replaces the access log's buffer size.
+	accessLogBuffer int
 }
 
-// serve parses args, starts the server and blocks until ctx is done. When
-// started is non-nil it receives the server once it accepts connections.
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer, started chan<- *engine.Server) int {
-	fs := flag.NewFlagSet("fastbase", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", engine.DefaultAddr, "TCP address to listen on, host:port")
-	name := fs.String("handler", "echo", "built-in handler: "+strings.Join(handlerNames(), ", "))
-	protocol := fs.String("protocol", "HTTP/1.1", "protocol version of responses: HTTP/1.1 (keep-alive) or HTTP/1.0 (close after each response, as http.server)")
-	quiet := fs.Bool("quiet", false, "do not log requests")
-	loops := fs.Int("loops", 0, "number of event loops (0: GOMAXPROCS)")
-	if err := fs.Parse(args); err != nil {
+// running is what a started command serves.
+type running struct {
+	srv   *engine.Server
+	admin net.Addr // nil without -admin
+}
+
+// run parses the flags and serves; it returns the exit code: 0 after a
+// clean stop, 1 when serving failed, 2 for a usage error.
+func (cmd *command) run() int {
+	var c config
+	fs := newFlagSet(&c)
+	fs.SetOutput(cmd.stderr)
+	if err := applyEnv(fs, cmd.lookupEnv); err != nil {
+		fmt.Fprintf(cmd.stderr, "fastbase: %v\n", err)
+		return 2
+	}
+	if err := fs.Parse(cmd.args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(cmd.stdout, fs)
 			return 0
 		}
+		// flag has printed what was wrong, naming the flag.
+		fmt.Fprintln(cmd.stderr, "Run 'fastbase -h' for the list of flags.")
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "fastbase: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
+		fmt.Fprintf(cmd.stderr, "fastbase: unexpected argument %q\nRun 'fastbase -h' for the list of flags.\n", fs.Arg(0))
 		return 2
 	}
-	newHandler, ok := handlers[*name]
-	if !ok {
-		fmt.Fprintf(stderr, "fastbase: invalid value %q for flag -handler: choose one of %s\n", *name, strings.Join(handlerNames(), ", "))
-		return 2
+	if c.version {
+		printVersion(cmd.stdout)
+		return 0
 	}
-	if *protocol != "HTTP/1.1" && *protocol != "HTTP/1.0" {
-		fmt.Fprintf(stderr, "fastbase: invalid value %q for flag -protocol: HTTP/1.1 or HTTP/1.0\n", *protocol)
-		return 2
+	return cmd.serve(&c, newLogger(cmd.stderr, c.logFormat, c.logLevel))
+}
+
+// newLogger returns the logger for server events.
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level)) // the flag accepts only valid levels
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	if *loops < 0 {
-		fmt.Fprintf(stderr, "fastbase: invalid value %d for flag -loops: 0 or more\n", *loops)
-		return 2
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// newServer makes the engine.Server that c describes.
+func newServer(c *config, logger *slog.Logger) *engine.Server {
+	h := handlers[c.handler]()
+	h.ProtocolVersion = c.proto
+	return &engine.Server{
+		Addr:          c.addr,
+		Handler:       h,
+		Loops:         c.loops,
+		ReusePort:     c.reusePort,
+		Limits:        codec.Limits{MaxHeaderBytes: int(c.maxHeaderBytes)},
+		MaxBodyBytes:  c.maxBodyBytes,
+		HeaderTimeout: c.headerTimeout,
+		IdleTimeout:   c.idleTimeout,
+		WriteTimeout:  c.writeTimeout,
+		MaxConns:      c.maxConns,
+		Logger:        logger,
+	}
+}
+
+// serve runs the server until a signal (or a failure) stops it.
+func (cmd *command) serve(c *config, logger *slog.Logger) int {
+	srv := newServer(c, logger)
+	if !c.quiet {
+		// Flushing the log at exit is part of the shutdown's time budget.
+		opt := accesslog.Options{
+			BufferBytes:  cmd.accessLogBuffer,
+			CloseTimeout: min(c.shutdownTimeout, accesslog.DefaultCloseTimeout),
+			Logger:       logger,
+		}
+		alog, closeLog, err := openAccessLog(c.accessLog, cmd.stderr, opt)
+		if err != nil {
+			logger.Error("cannot open the access log", "path", c.accessLog, "err", err)
+			return 1
+		}
+		defer closeLog()
+		srv.AccessLog = alog
 	}
 
-	h := newHandler()
-	h.ProtocolVersion = *protocol
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv := &engine.Server{Addr: *addr, Handler: h, Loops: *loops, Logger: logger}
-	if !*quiet {
-		srv.AccessLog = stderr
+	var adminAddr net.Addr
+	if c.admin != "" {
+		adm, err := admin.Listen(c.admin, srv, logger)
+		if err != nil {
+			logger.Error("cannot start the admin listener", "addr", c.admin, "err", err)
+			return 1
+		}
+		// Deferred after the access log's close, so it runs first: the
+		// admin listener answers (/healthz 503) until the server is gone.
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+			defer cancel()
+			_ = adm.Shutdown(ctx)
+		}()
+		adminAddr = adm.Addr()
 	}
 
 	done := make(chan error, 1)
-	go func() { done <- srv.ListenAndServe(ctx) }()
+	go func() { done <- srv.ListenAndServe(context.Background()) }()
 	select {
 	case err := <-done:
-		fmt.Fprintf(stderr, "fastbase: %v\n", err)
+		logger.Error("cannot listen", "addr", c.addr, "err", err)
 		return 1
 	case <-srv.Ready():
 	}
-	fmt.Fprintf(stdout, "Starting server on http://%s, use <Ctrl-C> to stop\n", srv.ListenAddr())
-	if started != nil {
-		started <- srv
+	fmt.Fprintf(cmd.stdout, "Starting server on http://%s, use <Ctrl-C> to stop\n", srv.ListenAddr())
+	logger.Info("serving", startAttrs(c, srv, adminAddr)...)
+	if cmd.started != nil {
+		cmd.started <- running{srv: srv, admin: adminAddr}
 	}
-	if err := <-done; err != nil && !errors.Is(err, engine.ErrServerClosed) {
-		fmt.Fprintf(stderr, "fastbase: %v\n", err)
+
+	select {
+	case err := <-done:
+		logger.Error("server stopped", "err", err)
+		return 1
+	case sig := <-cmd.signals:
+		logger.Info("shutting down", "signal", sig.String(), "timeout", c.shutdownTimeout.String())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	defer cancel()
+	go func() { _ = srv.Shutdown(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil && !errors.Is(err, engine.ErrServerClosed) {
+			logger.Error("server stopped", "err", err)
+			return 1
+		}
+		logger.Info("stopped")
+		return 0
+	case sig := <-cmd.signals:
+		logger.Warn("second signal, exiting now", "signal", sig.String())
+		return 1
+	case <-ctx.Done():
+		logger.Error("shutdown timed out, exiting with requests unfinished", "timeout", c.shutdownTimeout.String())
 		return 1
 	}
-	return 0
 }
 
-func handlerNames() []string {
-	names := make([]string, 0, len(handlers))
-	for n := range handlers {
-		names = append(names, n)
+// startAttrs describes the running server for the "serving" event.
+func startAttrs(c *config, srv *engine.Server, adminAddr net.Addr) []any {
+	loops := c.loops
+	if loops == 0 {
+		loops = runtime.GOMAXPROCS(0)
 	}
-	sort.Strings(names)
-	return names
+	accessLog := "stderr"
+	switch {
+	case c.quiet:
+		accessLog = "off"
+	case c.accessLog != "":
+		accessLog = c.accessLog
+	}
+	adm := "off"
+	if adminAddr != nil {
+		adm = adminAddr.String()
+	}
+	return []any{
+		"addr", srv.ListenAddr().String(), "handler", c.handler, "protocol", c.proto,
+		"loops", loops, "access_log", accessLog, "admin", adm, "pid", os.Getpid(),
+	}
+}
+
+// openAccessLog returns the non-blocking access-log writer for path (empty:
+// stderr) and the function that flushes and closes it.
+func openAccessLog(path string, stderr io.Writer, opt accesslog.Options) (*accesslog.Writer, func(), error) {
+	var dst io.Writer = stderr
+	var file io.Closer
+	if path != "" {
+		f, err := accesslog.OpenFile(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		dst, file = f, f
+	}
+	w := accesslog.New(dst, opt)
+	return w, func() {
+		if err := w.Close(); err != nil {
+			opt.Logger.Warn("access log not flushed", "err", err)
+		}
+		if file != nil {
+			_ = file.Close()
+		}
+	}, nil
 }
