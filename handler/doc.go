@@ -24,6 +24,18 @@
 // [Request.SendError]. A method with no Func is answered 501
 // "Unsupported method ('BREW')", and a panic in a Func becomes a 500 page.
 //
+// # Bodies and forms
+//
+// The server hands a body over whole in memory, spooled to a file
+// ([Request.SetBodyFile]) or as a stream ([Request.SetBodyReader]);
+// [Request.BodyReader] and [Request.BodyLength] read any of them.
+// [Request.Form] decodes an urlencoded or multipart/form-data body into
+// [Field] values in the order posted, the replacement for the seed's
+// cgi.FieldStorage: parts of an in-memory body are views into it, big parts
+// of other bodies stay in the spooled file or spill to temporary files, and
+// [Request.Finish] (or [Request.Release]) closes and removes every such
+// file. [FormConfig], the Forms field of a [Handler], bounds it all.
+//
 // # Lifetime
 //
 // A Request and everything it returns that is a view (slices, the
@@ -54,6 +66,8 @@
 //
 // # Built-in handlers
 //
-// [Echo], [Threads] and [NotFound] are the seed's examples; [Hello] is the
-// TechEmpower plaintext handler, whose whole path does not allocate.
+// [Echo], [Threads] and [NotFound] are the seed's examples (Echo answers
+// the POST example too, and [Form] is it on its own, with an upload page
+// for browsers); [Hello] is the TechEmpower plaintext handler, whose whole
+// path does not allocate.
 package handler

@@ -26,8 +26,12 @@ import (
 //
 // Like the seed it sends no Content-Length; [Request.Finish] adds it. Request
 // bytes above 0x7f are shown as http.server shows them, read as ISO-8859-1.
+//
+// POST is the seed's POST example: it echoes the posted form, one line per
+// field in the order posted (see [Form] for the same on its own, with a
+// page to post from).
 func Echo() *Handler {
-	return New().Handle("GET", echo).Handle("HEAD", echo)
+	return New().Handle("GET", echo).Handle("HEAD", echo).Handle("POST", echoPost)
 }
 
 func echo(r *Request) {

@@ -5,7 +5,8 @@ import "github.com/fastbase/fastbase/codec"
 // Finish completes the response and returns the output buffer given to
 // [Request.Begin], extended by the response, and whether the connection may
 // stay open afterwards. It is called by the server once the handler has
-// returned; after it only [Request.Status], [Request.BodySize],
+// returned. It first releases what the request's form holds
+// ([Request.Release]). After it only [Request.Status], [Request.BodySize],
 // [Request.RequestLine] and [Request.Panic] may be used, until the next
 // Begin.
 //
@@ -32,6 +33,7 @@ import "github.com/fastbase/fastbase/codec"
 //     "Connection: keep-alive", unless the handler sent a Connection header
 //     itself.
 func (r *Request) Finish() (dst []byte, keepAlive bool) {
+	r.Release()
 	if r.status < 200 && r.errCode == 0 {
 		r.SendError(500, "", "")
 	}

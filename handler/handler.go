@@ -50,6 +50,9 @@ type Handler struct {
 	// unless the handler sends "Connection: keep-alive", and responses are
 	// byte for byte those of http.server.
 	ProtocolVersion string
+	// Forms bounds and places what [Request.Form] decodes; the zero value
+	// means the defaults of [FormConfig].
+	Forms FormConfig
 
 	// methods is searched linearly: a handler has a handful of methods, and
 	// comparing a few short strings beats hashing the method for a map.

@@ -1,7 +1,9 @@
 package handler
 
 import (
+	"io"
 	"net/netip"
+	"os"
 	"runtime/debug"
 
 	"github.com/fastbase/fastbase/codec"
@@ -41,6 +43,14 @@ type Request struct {
 	conn *ConnInfo
 	req  *codec.Request
 	body []byte
+
+	// A body the server did not hand over in memory (see body.go).
+	bodyFile   *os.File
+	bodyStream io.Reader
+	bodySize   int64
+	// spare survives Begin: buffers for bodies and forms, and the form's
+	// temporary files until Release.
+	spare *extras
 
 	dst       []byte
 	start     int // len(dst) at Begin: where this request's bytes begin
@@ -96,7 +106,9 @@ func (r *Request) Begin(h *Handler, conn *ConnInfo, req *codec.Request, body []b
 	if conn == nil {
 		conn = &noConn
 	}
+	r.Release() // in case the server did not call Finish for the last request
 	*r = Request{
+		spare:      r.spare,
 		h:          h,
 		conn:       conn,
 		req:        req,
@@ -257,10 +269,15 @@ func (r *Request) Header(name string) string {
 // copy what must be kept.
 func (r *Request) Headers() []codec.Header { return r.req.Headers }
 
-// Body returns the request body, already read whole (nil when there is
-// none). It is a view into the connection's buffer: use it only on the
-// handler's goroutine, before the handler returns, and copy what must be
-// kept.
+// Body returns the request body when the server holds it whole in memory
+// (nil when there is none). It is a view into the connection's buffer: use
+// it only on the handler's goroutine, before the handler returns, and copy
+// what must be kept.
+//
+// A body the server spooled to a file ([Request.SetBodyFile]) or streams
+// ([Request.SetBodyReader]) is not read into memory for Body, which returns
+// nil for it: use [Request.BodyReader], [Request.BodyLength] or
+// [Request.Form], which work for every body.
 func (r *Request) Body() []byte { return r.body }
 
 // Parsed returns the parsed request itself, for zero-copy access to every
