@@ -43,6 +43,7 @@ type config struct {
 // handlers are the built-in handlers by their -handler name.
 var handlers = map[string]func() *handler.Handler{
 	"echo":    handler.Echo,
+	"form":    handler.Form,
 	"hello":   handler.Hello,
 	"threads": handler.Threads,
 	"error":   handler.NotFound,
@@ -169,9 +170,10 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, `Usage: fastbase [flags]
 
 fastbase serves one of its built-in handlers over HTTP/1.x: the examples of
-Python's BaseHTTPServer article (echo, threads, error) and TechEmpower's
-plaintext answer (hello). It logs one line per request in http.server's
-format and stops gracefully on SIGINT or SIGTERM.
+Python's BaseHTTPServer article (echo for GET and POST, form with an upload
+page, threads, error) and TechEmpower's plaintext answer (hello). It logs
+one line per request in http.server's format and stops gracefully on SIGINT
+or SIGTERM.
 `)
 	for _, g := range flagGroups {
 		fmt.Fprintf(w, "\n%s:\n", g.title)

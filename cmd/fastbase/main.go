@@ -1,8 +1,8 @@
 // Command fastbase serves one of fastbase's built-in handlers: the examples
-// of Python's BaseHTTPServer article (echo, threads, error) and TechEmpower's
-// plaintext answer (hello).
+// of Python's BaseHTTPServer article (echo for GET and POST, form with an
+// upload page, threads, error) and TechEmpower's plaintext answer (hello).
 //
-//	fastbase [-addr 127.0.0.1:8080] [-handler echo|hello|threads|error] [-quiet] …
+//	fastbase [-addr 127.0.0.1:8080] [-handler echo|form|hello|threads|error] [-quiet] …
 //
 // `fastbase -h` lists every flag with its default, by group: listening,
 // handler, limits, timeouts, concurrency, logging, admin. Every flag can
