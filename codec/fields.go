@@ -2,16 +2,44 @@ package codec
 
 import "bytes"
 
+// fieldWords are the words of the errors about a malformed field line: a
+// header field's and a trailer field's are checked alike and named apart.
+type fieldWords struct {
+	folded, noColon, spaceBeforeColon, badName, badValue string
+}
+
+var (
+	headerWords = fieldWords{
+		folded:           "Folded header line",
+		noColon:          "Header line without colon",
+		spaceBeforeColon: "Whitespace before colon in header",
+		badName:          "Bad header name",
+		badValue:         "Bad header value",
+	}
+	trailerWords = fieldWords{
+		folded:           "Folded trailer line",
+		noColon:          "Trailer line without colon",
+		spaceBeforeColon: "Whitespace before colon in trailer",
+		badName:          "Bad trailer name",
+		badValue:         "Bad trailer value",
+	}
+)
+
 // parseField parses the header line buf[start:end] (without its line
 // ending) and returns the offsets of its name and value.
 func parseField(buf []byte, start, end int) (name, value span, e *Error) {
+	return parseFieldWords(buf, start, end, &headerWords)
+}
+
+// parseFieldWords is parseField with the words of its errors.
+func parseFieldWords(buf []byte, start, end int, words *fieldWords) (name, value span, e *Error) {
 	line := buf[start:end]
 	colon := 0
 	for colon < len(line) && isToken[line[colon]] {
 		colon++
 	}
 	if colon == 0 || colon == len(line) || line[colon] != ':' {
-		return name, value, badFieldLine(line, colon)
+		return name, value, badFieldLine(line, colon, words)
 	}
 	// RFC 9110 §5.5: the value is trimmed of surrounding whitespace and may
 	// hold no control character other than HTAB (CR, LF and NUL included).
@@ -23,7 +51,7 @@ func parseField(buf []byte, start, end int) (name, value span, e *Error) {
 		ve--
 	}
 	if !isFieldValue(line[vs:ve]) {
-		return name, value, newError(400, quotedShort("Bad header value", line[:colon]))
+		return name, value, newError(400, quotedShort(words.badValue, line[:colon]))
 	}
 	return span{start, start + colon}, span{start + vs, start + ve}, nil
 }
@@ -74,22 +102,22 @@ func scanField(buf []byte, start, end int) (name, value span, lf, seen int) {
 
 // badFieldLine explains why line, whose name stopped at offset i, is not a
 // field line (RFC 9112 §5, RFC 9110 §5.1).
-func badFieldLine(line []byte, i int) *Error {
+func badFieldLine(line []byte, i int, words *fieldWords) *Error {
 	if line[0] == ' ' || line[0] == '\t' {
 		// RFC 9112 §5.2: obs-fold in a request MUST be rejected or replaced;
 		// whitespace before the first field likewise (§2.2).
-		return newError(400, quotedShort("Folded header line", line))
+		return newError(400, quotedShort(words.folded, line))
 	}
 	colon := bytes.IndexByte(line, ':')
 	switch {
 	case colon < 0:
-		return newError(400, quotedShort("Header line without colon", line))
+		return newError(400, quotedShort(words.noColon, line))
 	case len(trimOWS(line[i:colon])) == 0 && i > 0:
 		// RFC 9112 §5.1: a server MUST reject whitespace between the field
 		// name and the colon; proxies disagree about such names.
-		return newError(400, quotedShort("Whitespace before colon in header", line[:colon]))
+		return newError(400, quotedShort(words.spaceBeforeColon, line[:colon]))
 	default:
-		return newError(400, quotedShort("Bad header name", line[:colon]))
+		return newError(400, quotedShort(words.badName, line[:colon]))
 	}
 }
 
