@@ -52,6 +52,7 @@ type conn struct {
 	c      gnet.Conn
 	ws     *workspace
 	parser *codec.Parser // non-nil only while a partial header block is buffered
+	body   *streamedBody // non-nil only while a streamed body is arriving
 	// need is the number of inbound bytes, counted from the start of the
 	// buffer, that must have arrived before parsing again: a header block
 	// whose body is still on its way.
@@ -159,17 +160,48 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 			cn.paused = true
 			break
 		}
+		rest := buf[consumed:]
+		if cn.body != nil {
+			n, done, err := cn.body.feed(rest, s)
+			consumed += n
+			if err == nil && !done {
+				cn.kind, cn.deadline = waitBody, s.now()+int64(s.headerTimeout())
+				break
+			}
+			b := cn.body
+			cn.body, cn.continued = nil, false
+			if err == nil {
+				out, keepAlive = ws.answerStreamed(out, b)
+				b.release()
+				continue
+			}
+			b.release()
+			if ws.reparse(b) != nil {
+				ws.req = codec.Request{Headers: ws.req.Headers[:0], ContentLength: -1}
+			}
+			out = ws.answerError(out, err)
+			keepAlive, cn.unread = false, true
+			consumed = len(buf)
+			break
+		}
 		p := cn.parser
 		if p == nil {
 			p = ws.parser
 		}
-		rest := buf[consumed:]
 		n, err := p.Parse(rest, &ws.req)
 		if err == codec.ErrNeedMore {
 			cn.waitForHeader(p)
 			break
 		}
 		cn.parser = nil
+		if err == nil && ws.streamBody() {
+			if err = ws.checkBody(); err == nil {
+				cn.startBody(rest[:n])
+				cn.invite100(len(rest) == n, &out)
+				consumed += n
+				continue
+			}
+		}
 		if err == nil {
 			var bodyLen int
 			if bodyLen, err = ws.bodyLength(); err == nil {
@@ -205,7 +237,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 	if !keepAlive {
 		return cn.closeAfterResponse(c)
 	}
-	if cn.parser == nil && cn.need == 0 && !cn.paused {
+	if cn.parser == nil && cn.need == 0 && cn.body == nil && !cn.paused {
 		cn.kind, cn.deadline = waitIdle, s.now()+int64(s.idleTimeout())
 	}
 	return gnet.None
@@ -234,8 +266,15 @@ func (cn *conn) waitForBody(total int, out *[]byte) {
 	s := cn.ws.s
 	cn.need = total
 	cn.kind, cn.deadline = waitBody, s.now()+int64(s.headerTimeout())
+	cn.invite100(true, out)
+}
+
+// invite100 sends "100 Continue" when the request just parsed asked for it
+// and none of its body has arrived yet (RFC 9110 §10.1.1: a server that has
+// begun to receive the body need not send it).
+func (cn *conn) invite100(noBodyYet bool, out *[]byte) {
 	r := &cn.ws.req
-	if r.Expect100 && !cn.continued && r.Major == 1 && r.Minor >= 1 {
+	if r.Expect100 && noBodyYet && !cn.continued && r.Major == 1 && r.Minor >= 1 {
 		*out = append(*out, continueLine...)
 		cn.continued = true
 	}
@@ -244,17 +283,19 @@ func (cn *conn) waitForBody(total int, out *[]byte) {
 // bodyLength returns how many body bytes follow the header block just
 // parsed, or an error to answer with.
 func (ws *workspace) bodyLength() (int, error) {
-	r := &ws.req
-	if r.Chunked {
-		return 0, &codec.Error{Status: 411, Message: "Chunked request bodies are not accepted; send Content-Length"}
+	if err := ws.checkBody(); err != nil {
+		return 0, err
 	}
-	if r.ContentLength <= 0 {
-		return 0, nil
+	return int(max(ws.req.ContentLength, 0)), nil
+}
+
+// checkBody refuses at once a body declared larger than MaxBodyBytes, before
+// any of it is read (and before "100 Continue" could invite it).
+func (ws *workspace) checkBody() error {
+	if ws.req.ContentLength > ws.s.maxBody() {
+		return tooLarge
 	}
-	if r.ContentLength > ws.s.maxBody() {
-		return 0, &codec.Error{Status: 413}
-	}
-	return int(r.ContentLength), nil
+	return nil
 }
 
 // answer runs the handler for the request in ws.req with the given body and
@@ -263,6 +304,11 @@ func (ws *workspace) bodyLength() (int, error) {
 func (ws *workspace) answer(out, body []byte) ([]byte, bool) {
 	h := ws.s.Handler
 	ws.hreq.Begin(h, &ws.info, &ws.req, body, out)
+	return ws.serve(h)
+}
+
+// serve runs h for the request begun in ws.hreq and finishes it.
+func (ws *workspace) serve(h *handler.Handler) ([]byte, bool) {
 	if ws.s.draining.Load() {
 		ws.hreq.SetCloseConnection(true)
 	}
@@ -335,6 +381,7 @@ func (cn *conn) discardInbound(c gnet.Conn) {
 func (cn *conn) closeAfterResponse(c gnet.Conn) gnet.Action {
 	cn.discardInbound(c)
 	cn.parser, cn.need, cn.paused = nil, 0, false
+	cn.releaseBody()
 	if c.OutboundBuffered() > 0 {
 		cn.state = stateFlushing
 		return gnet.None
@@ -359,6 +406,14 @@ func (cn *conn) finishClose(c gnet.Conn) gnet.Action {
 	cn.state = stateLingering
 	cn.kind, cn.deadline = waitLinger, cn.ws.s.now()+int64(lingerTime)
 	return gnet.None
+}
+
+// releaseBody drops a streamed body that will not be answered.
+func (cn *conn) releaseBody() {
+	if cn.body != nil {
+		cn.body.release()
+		cn.body = nil
+	}
 }
 
 // timeoutError is the answer to a client too slow to send its request.
@@ -416,7 +471,7 @@ func (cn *conn) check(now int64) gnet.Action {
 // reuses an idle connection at that moment must not read a 408 as the
 // answer to its next request.
 func (cn *conn) timedOut(c gnet.Conn) gnet.Action {
-	if cn.parser == nil && cn.need == 0 {
+	if cn.parser == nil && cn.need == 0 && cn.body == nil {
 		return gnet.Close
 	}
 	ws := cn.ws

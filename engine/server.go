@@ -73,6 +73,13 @@ type Server struct {
 	// MaxBodyBytes is the largest Content-Length accepted (413 above it);
 	// zero means [DefaultMaxBodyBytes].
 	MaxBodyBytes int64
+	// BodyMemoryBytes is the largest request body held in memory; larger
+	// and chunked bodies are read as they arrive, and spooled to a temporary
+	// file past this size. Zero means [DefaultBodyMemoryBytes].
+	BodyMemoryBytes int64
+	// BodyTempDir is where spooled bodies go; empty means os.TempDir().
+	// The files are unlinked as soon as they are created.
+	BodyTempDir string
 	// HeaderTimeout is the time a client has to send a whole header block
 	// once it has started one (or connected), and the longest pause while it
 	// sends a body; a late client gets 408 and the connection closes. Zero
@@ -230,6 +237,13 @@ func (s *Server) maxInbound() int { return s.maxOutbound() }
 // health check should stop sending new clients.
 func (s *Server) Draining() bool { return s.draining.Load() }
 
+func (s *Server) bodyMemory() int64 {
+	if s.BodyMemoryBytes > 0 {
+		return s.BodyMemoryBytes
+	}
+	return DefaultBodyMemoryBytes
+}
+
 func (s *Server) maxBody() int64 {
 	if s.MaxBodyBytes > 0 {
 		return s.MaxBodyBytes
@@ -321,6 +335,7 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 		return gnet.None
 	}
 	ev.s.open.Add(-1)
+	cn.releaseBody()
 	cn.ws.remove(cn)
 	c.SetContext(nil)
 	return gnet.None

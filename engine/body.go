@@ -1,0 +1,147 @@
+package engine
+
+import (
+	"os"
+
+	"github.com/fastbase/fastbase/codec"
+)
+
+// DefaultBodyMemoryBytes is the largest request body a [Server] holds in
+// memory when BodyMemoryBytes is zero: 1 MiB. Larger bodies are spooled to
+// a temporary file as they arrive.
+const DefaultBodyMemoryBytes = 1 << 20
+
+// A request body reaches the handler in one of two ways. A Content-Length
+// body no larger than BodyMemoryBytes waits in gnet's inbound buffer until
+// it is whole and is handed over as a view, without a copy. Every other
+// body — chunked, or too large to hold — is consumed as it arrives into a
+// streamedBody: decoded, kept in memory up to BodyMemoryBytes and written
+// to a temporary file past that, so memory per connection stays bounded
+// whatever the body's size.
+
+// streamedBody is a request whose body is consumed as it arrives. The
+// inbound bytes it has consumed are discarded, header block included, so
+// the header block is copied and parsed again when the body is complete.
+type streamedBody struct {
+	head      []byte // the request's header block, copied
+	mem       []byte // the body while it fits in memory
+	file      *os.File
+	size      int64 // body bytes received (decoded) so far
+	remaining int64 // Content-Length bodies: bytes still to come; -1 when chunked
+	chunked   codec.ChunkedDecoder
+	scratch   []byte // decoded chunk data on its way to the file
+}
+
+// streamBody reports whether the request in ws.req has a body that must be
+// streamed rather than waited for in the inbound buffer.
+func (ws *workspace) streamBody() bool {
+	r := &ws.req
+	return r.Chunked || r.ContentLength > ws.s.bodyMemory()
+}
+
+// startBody begins streaming the body of the request whose header block is
+// head.
+func (cn *conn) startBody(head []byte) {
+	r := &cn.ws.req
+	b := &streamedBody{head: append([]byte(nil), head...), remaining: r.ContentLength}
+	if r.Chunked {
+		b.remaining = -1
+	}
+	cn.body = b
+}
+
+// feed consumes body bytes from src. It returns how many it consumed and
+// whether the body is complete.
+func (b *streamedBody) feed(src []byte, s *Server) (int, bool, error) {
+	if b.remaining >= 0 {
+		n := int(min(int64(len(src)), b.remaining))
+		if err := b.store(src[:n], s); err != nil {
+			return n, false, err
+		}
+		b.remaining -= int64(n)
+		return n, b.remaining == 0, nil
+	}
+	if b.file == nil {
+		out, n, done, err := b.chunked.Decode(b.mem, src)
+		b.size += int64(len(out) - len(b.mem))
+		b.mem = out
+		if err == nil && b.size > s.maxBody() {
+			err = tooLarge
+		}
+		if err == nil && int64(len(b.mem)) > s.bodyMemory() {
+			err = b.spill(s)
+		}
+		return n, done, err
+	}
+	out, n, done, err := b.chunked.Decode(b.scratch[:0], src)
+	b.scratch = out
+	if err != nil {
+		return n, false, err
+	}
+	return n, done, b.store(out, s)
+}
+
+// store adds decoded body bytes, moving the body to a file once it no
+// longer fits in memory.
+func (b *streamedBody) store(p []byte, s *Server) error {
+	b.size += int64(len(p))
+	if b.size > s.maxBody() {
+		return tooLarge
+	}
+	if b.file == nil {
+		b.mem = append(b.mem, p...)
+		if int64(len(b.mem)) <= s.bodyMemory() {
+			return nil
+		}
+		return b.spill(s)
+	}
+	_, err := b.file.Write(p)
+	return err
+}
+
+// spill moves the body held in memory to a new temporary file. The file is
+// unlinked as soon as it is created: it lives as long as the descriptor, so
+// no file is left behind whatever happens to the connection or the process.
+func (b *streamedBody) spill(s *Server) error {
+	f, err := os.CreateTemp(s.BodyTempDir, "fastbase-body-*")
+	if err != nil {
+		return err
+	}
+	_ = os.Remove(f.Name())
+	b.file = f
+	_, err = f.Write(b.mem)
+	b.mem = nil
+	return err
+}
+
+// release closes the spool file, if any.
+func (b *streamedBody) release() {
+	if b.file != nil {
+		_ = b.file.Close()
+		b.file = nil
+	}
+}
+
+// tooLarge refuses a body over MaxBodyBytes.
+var tooLarge = &codec.Error{Status: 413}
+
+// answerStreamed runs the handler for a request whose body was streamed.
+func (ws *workspace) answerStreamed(out []byte, b *streamedBody) ([]byte, bool) {
+	if err := ws.reparse(b); err != nil {
+		return ws.answerError(out, err), false
+	}
+	h := ws.s.Handler
+	ws.hreq.Begin(h, &ws.info, &ws.req, b.mem, out)
+	if b.file != nil {
+		ws.hreq.SetBodyFile(b.file, b.size)
+	}
+	return ws.serve(h)
+}
+
+// reparse fills ws.req from the copied header block of b.
+func (ws *workspace) reparse(b *streamedBody) error {
+	// The loop's parser is idle between calls: one that stopped in the
+	// middle of a header block was handed to its connection.
+	_, err := ws.parser.Parse(b.head, &ws.req)
+	return err
+}
