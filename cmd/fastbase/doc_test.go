@@ -1,6 +1,8 @@
 package main
 
 import (
+	"flag"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -43,4 +45,16 @@ func TestPackageDocsReadAsIntroductions(t *testing.T) {
 		para, _, _ := strings.Cut(intro, "\n\n")
 		assert.GreaterOrEqual(t, len(para), 80, "%s: the introduction is one short line: %q", path, para)
 	}
+}
+
+// TestReadmeListsEveryFlag keeps the README's table of flags complete.
+func TestReadmeListsEveryFlag(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	var c config
+	newFlagSet(&c).VisitAll(func(f *flag.Flag) {
+		if f.Name != "version" {
+			assert.Contains(t, string(readme), "| `-"+f.Name, "README's flag table lacks -%s", f.Name)
+		}
+	})
 }
