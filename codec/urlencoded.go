@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 )
 
@@ -130,24 +131,25 @@ func (s *URLEncodedScanner) Err() error { return s.err }
 // XX), to dst. A '%' that is not followed by two hex digits is an error; dst
 // is returned with what was decoded before it.
 func AppendFormUnescape(dst, raw []byte) ([]byte, error) {
-	for len(raw) > 0 {
-		i := bytes.IndexAny(raw, "%+")
-		if i < 0 {
-			return append(dst, raw...), nil
+	// Decoding never lengthens: grow once, then write by index.
+	j := len(dst)
+	dst = slices.Grow(dst, len(raw))[:j+len(raw)]
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch c {
+		case '+':
+			c = ' '
+		case '%':
+			if i+2 >= len(raw) || unhex[raw[i+1]] > 15 || unhex[raw[i+2]] > 15 {
+				return dst[:j], errBadEscape
+			}
+			c = unhex[raw[i+1]]<<4 | unhex[raw[i+2]]
+			i += 2
 		}
-		dst = append(dst, raw[:i]...)
-		if raw[i] == '+' {
-			dst = append(dst, ' ')
-			raw = raw[i+1:]
-			continue
-		}
-		if i+2 >= len(raw) || unhex[raw[i+1]] > 15 || unhex[raw[i+2]] > 15 {
-			return dst, errBadEscape
-		}
-		dst = append(dst, unhex[raw[i+1]]<<4|unhex[raw[i+2]])
-		raw = raw[i+3:]
+		dst[j] = c
+		j++
 	}
-	return dst, nil
+	return dst[:j], nil
 }
 
 // errBadEscape is what AppendFormUnescape returns; callers that know where
