@@ -392,7 +392,7 @@ func TestFormReleaseOnAbandonedRequest(t *testing.T) {
 	r.Release() // twice is fine
 
 	f = open()
-	r.Begin(h, seedConn, parsed("GET / HTTP/1.1"), nil, nil)
+	r.Begin(h, seedConn, parsed("GET / HTTP/1.1", "Host: x"), nil, nil)
 	_, err = f.Stat()
 	assert.ErrorIs(t, err, os.ErrClosed, "Begin releases what the last request left")
 }
