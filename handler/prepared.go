@@ -1,0 +1,124 @@
+package handler
+
+import (
+	"strconv"
+	"sync/atomic"
+
+	"github.com/fastbase/fastbase/codec"
+)
+
+// Prepared is a response whose status, headers and body never change, built
+// into bytes once so that sending it is two copies and the Date value.
+// [Request.SendPrepared] sends it; the result on the wire is what
+// SendResponse, one SendHeader per field, SendHeader("Content-Length"),
+// EndHeaders and Write(body) would give.
+//
+// A Prepared is immutable once made and safe for concurrent use by any
+// number of requests, handlers and goroutines.
+type Prepared struct {
+	status int
+	fields []HeaderField
+	body   string
+	// rendered caches the bytes for the Handler they were last rendered
+	// for: the Server header and status line depend on its versions.
+	rendered atomic.Pointer[preparedBytes]
+}
+
+// HeaderField is one header field of a [Prepared] response.
+type HeaderField struct {
+	Name, Value string
+}
+
+// preparedBytes is a Prepared rendered for one Handler's versions.
+type preparedBytes struct {
+	protocol, server, sys string
+	// beforeDate is the status line, Server and "Date: "; afterDate is
+	// the CRLF after the date and the other fields with Content-Length,
+	// without the blank line that ends the head.
+	beforeDate, afterDate string
+}
+
+// NewPrepared returns a response with the given status, header fields and
+// body. Content-Length is added from the body; fields must not include it,
+// Transfer-Encoding or Connection (framing and persistence stay with the
+// server), and names and values must be free of control characters:
+// NewPrepared panics otherwise, as these are programming errors.
+func NewPrepared(status int, body string, fields ...HeaderField) *Prepared {
+	for _, f := range fields {
+		switch {
+		case equalFold(f.Name, "content-length"), equalFold(f.Name, "transfer-encoding"), equalFold(f.Name, "connection"):
+			panic("handler: NewPrepared: " + f.Name + " is set by the server")
+		case hasCTL(f.Name) || hasCTL(f.Value):
+			panic("handler: NewPrepared: control character in header " + strconv.Quote(f.Name))
+		}
+	}
+	return &Prepared{status: status, fields: append([]HeaderField(nil), fields...), body: body}
+}
+
+func hasCTL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isCTL[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// bytesFor returns p rendered for h's versions, rendering it on first use
+// and whenever they have changed.
+func (p *Prepared) bytesFor(h *Handler) *preparedBytes {
+	protocol, server, sys := h.protocolVersion(), h.serverVersion(), h.sysVersion()
+	if b := p.rendered.Load(); b != nil && b.protocol == protocol && b.server == server && b.sys == sys {
+		return b
+	}
+	b := &preparedBytes{protocol: protocol, server: server, sys: sys}
+	head := codec.AppendStatusLine(nil, protocol, p.status, "")
+	head = append(head, "Server: "...)
+	head = append(head, server...)
+	head = append(head, ' ')
+	head = append(head, sys...)
+	head = append(head, "\r\nDate: "...)
+	b.beforeDate = string(head)
+	tail := []byte("\r\n")
+	for _, f := range p.fields {
+		tail = codec.AppendHeader(tail, f.Name, f.Value)
+	}
+	if codec.BodyAllowed(p.status) {
+		tail = codec.AppendContentLength(tail, len(p.body))
+	}
+	b.afterDate = string(tail)
+	p.rendered.Store(b)
+	return b
+}
+
+// SendPrepared sends p as the whole response: status line, Server, Date, p's
+// fields, Content-Length and body (the body is left out for HEAD, as Write
+// leaves it out). Like [Request.SendResponse] it starts the response over if
+// the handler had begun another. Call it only from the handler's goroutine,
+// before the handler returns.
+func (r *Request) SendPrepared(p *Prepared) {
+	if r.state != stateIdle && !(r.state == stateBody && r.status < 200) {
+		r.restart()
+	}
+	b := p.bytesFor(r.h)
+	r.status = p.status
+	r.state = stateBody
+	r.sentChunked, r.sentConnection = false, false
+	r.sentLength = noLength
+	r.bodyLen = 0
+	if !r.http09 {
+		dst := append(r.dst, b.beforeDate...)
+		dst = codec.AppendDate(dst)
+		dst = append(dst, b.afterDate...)
+		r.headerEnd = len(dst)
+		r.dst = append(dst, "\r\n"...)
+	}
+	if !codec.BodyAllowed(p.status) {
+		return
+	}
+	r.sentLength = int64(len(p.body))
+	r.bodyLen = len(p.body)
+	if !r.head {
+		r.dst = append(r.dst, p.body...)
+	}
+}
