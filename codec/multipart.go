@@ -65,7 +65,7 @@ const (
 // regard to case (RFC 9110 §8.3.1).
 func ParseFormType(contentType []byte) (FormType, []byte, error) {
 	mediaType, params, _ := bytes.Cut(contentType, []byte{';'})
-	mediaType = bytes.TrimRight(bytes.TrimLeft(mediaType, " \t"), " \t")
+	mediaType = trimBlanks(mediaType)
 	switch {
 	case equalFold(mediaType, "application/x-www-form-urlencoded"):
 		return URLEncoded, nil, nil
@@ -517,7 +517,7 @@ func (p *MultipartParser) headerLine(line []byte) (Header, *Error) {
 		return Header{}, &Error{Status: 400, Message: quotedShort("Bad part header", line),
 			Explain: "part " + strconv.Itoa(p.parts) + " has a header line that is not \"Name: value\""}
 	}
-	return Header{Name: name, Value: bytes.Trim(value, " \t")}, nil
+	return Header{Name: name, Value: trimBlanks(value)}, nil
 }
 
 func (p *MultipartParser) badPart(what string) *Error {
@@ -530,7 +530,7 @@ func (p *MultipartParser) badPart(what string) *Error {
 // filename* wins over filename). Other parameters are ignored.
 func (p *MultipartParser) parseDisposition(v []byte) *Error {
 	kind, params, _ := bytes.Cut(v, []byte{';'})
-	if !equalFold(bytes.TrimRight(kind, " \t"), "form-data") {
+	if !equalFold(trimBlanks(kind), "form-data") {
 		return &Error{Status: 400, Message: quotedShort("Bad Content-Disposition", v),
 			Explain: "part " + strconv.Itoa(p.parts) + " is not form-data"}
 	}
@@ -621,7 +621,9 @@ func (p *MultipartParser) decodeExtValue(v []byte) (decoded []byte, ok, bad bool
 // escapes is decoded into *scratch when scratch is given, otherwise into a
 // new slice. Empty pieces between semicolons are skipped.
 func nextParam(s []byte, scratch *[]byte, header string) (name, value, rest []byte, err *Error) {
-	s = bytes.TrimLeft(s, " \t;")
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == ';') {
+		s = s[1:]
+	}
 	if len(s) == 0 {
 		return nil, nil, nil, nil
 	}
@@ -630,11 +632,11 @@ func nextParam(s []byte, scratch *[]byte, header string) (name, value, rest []by
 		i++
 	}
 	name = s[:i]
-	s = bytes.TrimLeft(s[i:], " \t")
+	s = trimBlanks(s[i:])
 	if len(name) == 0 || len(s) == 0 || s[0] != '=' {
 		return nil, nil, nil, badParam(header, s)
 	}
-	s = bytes.TrimLeft(s[1:], " \t")
+	s = trimBlanks(s[1:])
 	if len(s) > 0 && s[0] == '"' {
 		value, rest, err = quotedValue(s, scratch, header)
 		if err != nil {
@@ -645,12 +647,12 @@ func nextParam(s []byte, scratch *[]byte, header string) (name, value, rest []by
 		if end < 0 {
 			end = len(s)
 		}
-		value, rest = bytes.TrimRight(s[:end], " \t"), s[end:]
+		value, rest = trimBlanks(s[:end]), s[end:]
 		if len(value) == 0 {
 			return nil, nil, nil, badParam(header, s)
 		}
 	}
-	rest = bytes.TrimLeft(rest, " \t")
+	rest = trimBlanks(rest)
 	if len(rest) > 0 && rest[0] != ';' {
 		return nil, nil, nil, badParam(header, rest)
 	}
@@ -704,4 +706,16 @@ func errTruncated(where string) *Error {
 func errFormTooLarge(limit int64) *Error {
 	return &Error{Status: 413, Message: "Form too large",
 		Explain: "the form has more than " + strconv.FormatInt(limit, 10) + " bytes"}
+}
+
+// trimBlanks drops spaces and tabs from both ends of b: bytes.Trim with a
+// cutset builds a set on every call.
+func trimBlanks(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
