@@ -70,6 +70,9 @@ type conn struct {
 	unread    bool // the client sent bytes the server will never read
 	continued bool // "100 Continue" was sent for the pending request
 	paused    bool // parsing stopped until the outbound buffer drains
+	// pl orders the responses of requests answered on workers; nil until
+	// the connection's first such request.
+	pl *pipeline
 }
 
 // workspace is what one event loop needs to answer requests. Requests are
@@ -129,6 +132,11 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 	}
 	ws := cn.ws
 	s := ws.s
+	if cn.pl != nil && cn.pl.final {
+		// The last request is on a worker; nothing after it is read.
+		cn.discardInbound(c)
+		return gnet.None
+	}
 	if cn.paused {
 		// The client sends faster than it reads. Its requests wait in the
 		// inbound buffer; past the cap it is cut off, as nothing else bounds
@@ -171,6 +179,13 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 			b := cn.body
 			cn.body, cn.continued = nil, false
 			if err == nil {
+				if s.pool != nil && cn.dispatchStreamed(c, b) {
+					b.release()
+					if cn.pl.final {
+						break
+					}
+					continue
+				}
 				out, keepAlive = ws.answerStreamed(out, b)
 				b.release()
 				continue
@@ -195,6 +210,12 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		}
 		cn.parser = nil
 		if err == nil && ws.streamBody() {
+			if s.pool != nil && cn.busy() {
+				// Its answer must follow those still on workers, and
+				// a body is streamed only when none is pending.
+				cn.pl.stalled = true
+				break
+			}
 			if err = ws.checkBody(); err == nil {
 				cn.startBody(rest[:n])
 				cn.invite100(len(rest) == n, &out)
@@ -210,6 +231,16 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 					break
 				}
 				cn.need, cn.continued = 0, false
+				if s.pool != nil && (cn.busy() || ws.offload()) {
+					if !cn.dispatch(c, rest[:n], rest[n:n+bodyLen]) {
+						break
+					}
+					consumed += n + bodyLen
+					if cn.pl.final {
+						break
+					}
+					continue
+				}
 				out, keepAlive = ws.answer(out, rest[n:n+bodyLen])
 				consumed += n + bodyLen
 				continue
@@ -455,8 +486,12 @@ func (cn *conn) check(now int64) gnet.Action {
 	switch {
 	case cn.state == stateFlushing:
 		return cn.finishClose(c)
+	case cn.busy():
+		return gnet.None
 	case cn.paused:
 		return cn.onTraffic(c)
+	case cn.idleWhileDraining(c, now):
+		return gnet.Close
 	case now < cn.deadline:
 		return gnet.None
 	case cn.kind == waitHeader || cn.kind == waitBody:

@@ -99,6 +99,21 @@ type Server struct {
 	// server stops answering its pipelined requests until the client reads
 	// (back-pressure). Zero means [DefaultMaxOutboundBytes].
 	MaxOutboundBytes int
+	// Workers is the size of a pool of goroutines that run the handler, the
+	// ThreadingMixIn of fastbase: with Workers > 0 every request is copied
+	// out of the event loop's buffers and answered on a worker, so a handler
+	// that blocks stalls only its worker. Responses still leave each
+	// connection in request order. Zero runs handlers on the event loops,
+	// except methods registered with [handler.Handler.HandleBlocking], which
+	// then run on a pool of [DefaultWorkers]. When every worker is busy and
+	// as many requests wait, connections stop reading requests until a
+	// worker is free.
+	Workers int
+	// ShutdownTimeout bounds the graceful shutdown that a cancelled
+	// ListenAndServe context or [Server.ListenAndServeSignals] starts; zero
+	// means [DefaultShutdownTimeout]. [Server.Shutdown] takes its bound from
+	// its context instead.
+	ShutdownTimeout time.Duration
 	// AccessLog receives one line per request in http.server's format, written
 	// once per batch of requests. Nil means no access log.
 	AccessLog io.Writer
@@ -106,6 +121,7 @@ type Server struct {
 	Logger *slog.Logger
 
 	ready     chan struct{}
+	stopped   chan struct{} // closed when ListenAndServe returns
 	readyOnce sync.Once
 	listen    net.Addr
 	gnetEng   gnet.Engine
@@ -113,20 +129,25 @@ type Server struct {
 	mu         sync.Mutex
 	workspaces []*workspace // one per event loop, in order of first use
 
-	clock    atomic.Int64 // coarse time, unix nanoseconds, set by OnTick
-	open     atomic.Int64 // open connections, for MaxConns
-	draining atomic.Bool  // Shutdown has begun
-	lastDate int64        // unix second of the cached Date value (OnTick only)
+	clock     atomic.Int64 // coarse time, unix nanoseconds, set by OnTick
+	open      atomic.Int64 // open connections, for MaxConns
+	draining  atomic.Bool  // Shutdown has begun
+	drainOnce sync.Once    // the first Shutdown stops accepting
+	pool      *workerPool  // nil when every request runs on the event loops
+	lastDate  int64        // unix second of the cached Date value (OnTick only)
 }
 
 // ListenAndServe listens on s.Addr and serves until ctx is cancelled or
-// [Server.Shutdown] is called, then returns [ErrServerClosed]. A listen
-// error (such as the port being in use) is returned at once.
+// [Server.Shutdown] is called, then returns [ErrServerClosed]. A cancelled
+// ctx starts a graceful shutdown bounded by ShutdownTimeout, and
+// ListenAndServe returns once it is over. A listen error (such as the port
+// being in use) is returned at once.
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	if s.Handler == nil {
 		return errors.New("engine: Server.Handler is nil")
 	}
 	s.init()
+	defer close(s.stopped)
 	addr := s.Addr
 	if addr == "" {
 		addr = DefaultAddr
@@ -135,12 +156,21 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	if loops <= 0 {
 		loops = runtime.GOMAXPROCS(0)
 	}
-	stop := context.AfterFunc(ctx, func() { _ = s.Shutdown(context.Background()) })
+	if n := s.workers(); n > 0 {
+		s.pool = newWorkerPool(s, n)
+		// The pool stops once gnet has: no event loop dispatches any more.
+		defer s.pool.stop()
+	}
+	stop := context.AfterFunc(ctx, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout())
+		defer cancel()
+		_ = s.Shutdown(sctx)
+	})
 	defer stop()
 	err := gnet.Run(&events{s: s}, "tcp://"+addr,
 		gnet.WithMulticore(loops > 1),
 		gnet.WithNumEventLoop(loops),
-		gnet.WithReusePort(s.ReusePort),
+		gnet.WithReusePort(s.ReusePort || IsPreforkChild()),
 		gnet.WithReuseAddr(true),
 		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
 		gnet.WithTicker(true),
@@ -169,21 +199,10 @@ func (s *Server) ListenAddr() net.Addr {
 	}
 }
 
-// Shutdown stops the server: it stops accepting, closes every connection and
-// returns when the event loops have stopped or ctx is done.
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.draining.Store(true)
-	<-s.Ready()
-	err := s.gnetEng.Stop(ctx)
-	if err != nil && err.Error() == "gnet: server is going to be shutdown" {
-		return nil
-	}
-	return err
-}
-
 func (s *Server) init() {
 	s.readyOnce.Do(func() {
 		s.ready = make(chan struct{})
+		s.stopped = make(chan struct{})
 		s.clock.Store(time.Now().UnixNano())
 	})
 }
@@ -242,6 +261,17 @@ func (s *Server) bodyMemory() int64 {
 		return s.BodyMemoryBytes
 	}
 	return DefaultBodyMemoryBytes
+}
+
+// workers returns the size of the worker pool, 0 for none.
+func (s *Server) workers() int {
+	switch {
+	case s.Workers > 0:
+		return s.Workers
+	case s.Handler.HasBlocking():
+		return DefaultWorkers
+	}
+	return 0
 }
 
 func (s *Server) maxBody() int64 {
@@ -336,6 +366,9 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 	}
 	ev.s.open.Add(-1)
 	cn.releaseBody()
+	if cn.pl != nil {
+		cn.pl.close()
+	}
 	cn.ws.remove(cn)
 	c.SetContext(nil)
 	return gnet.None
@@ -363,6 +396,9 @@ func (ev *events) OnTick() (time.Duration, gnet.Action) {
 		_ = ws.loop.Execute(context.Background(), ws.sweeper)
 	}
 	s.mu.Unlock()
+	if s.pool != nil {
+		s.pool.tick()
+	}
 	return tickInterval, gnet.None
 }
 

@@ -13,9 +13,11 @@ type Stats struct {
 	ConnsClosed   uint64 // connections closed
 	BytesIn       uint64 // request bytes read (header blocks and bodies)
 	BytesOut      uint64 // response bytes handed to the socket
-	// InFlight is the number of requests being handled at this moment.
+	// InFlight is the number of requests being handled at this moment: on
+	// an event loop, or handed to a worker and not yet answered (waiting
+	// for a worker, running, or waiting for the responses before it).
 	InFlight int64
-	// WorkerQueue is the number of requests waiting for a worker.
+	// WorkerQueue is the number of requests waiting for a free worker.
 	WorkerQueue int64
 	// Requests counts answered requests by method and status; only non-zero
 	// entries are listed.
@@ -130,13 +132,12 @@ func (s *Server) Stats() Stats {
 			st.ParseErrors = append(st.ParseErrors, StatusCount{Status: code, Count: n})
 		}
 	}
-	st.WorkerQueue = s.workerQueue()
+	if s.pool != nil {
+		st.InFlight += s.pool.inFlight.Load()
+		st.WorkerQueue = s.pool.queued.Load()
+	}
 	if d, ok := s.AccessLog.(interface{ Dropped() uint64 }); ok {
 		st.LogLinesDropped = d.Dropped()
 	}
 	return st
 }
-
-// workerQueue reports requests waiting for a worker; there is no worker pool
-// yet, so there are none.
-func (s *Server) workerQueue() int64 { return 0 }

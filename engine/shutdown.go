@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	gerrors "github.com/panjf2000/gnet/v2/pkg/errors"
+)
+
+// DefaultShutdownTimeout is the bound of a graceful shutdown when
+// Server.ShutdownTimeout is zero.
+const DefaultShutdownTimeout = 10 * time.Second
+
+// drainIdleGrace is how long a keep-alive connection must have been idle
+// before a shutdown closes it. A client that has just read a response may
+// be sending its next request at this moment: had the connection been
+// closed under it, that request would fail. A busy client's next request
+// comes far sooner, and is answered with "Connection: close".
+const drainIdleGrace = 250 * time.Millisecond
+
+// drainPoll is how often Shutdown looks whether the drain is over.
+const drainPoll = 10 * time.Millisecond
+
+// ErrShutdownInterrupted is returned by [Server.ListenAndServeSignals] when
+// a second signal cut the graceful shutdown short.
+var ErrShutdownInterrupted = errors.New("engine: shutdown interrupted by a second signal")
+
+// Shutdown stops the server gracefully: it stops accepting connections,
+// lets the requests in flight finish (on event loops and on workers) and
+// their responses be written whole, marks every response sent meanwhile
+// "Connection: close", closes keep-alive connections once they are idle, and
+// then stops the event loops. It returns nil when all of that was done
+// before ctx ended. Otherwise, when ctx ends, it stops the event loops at
+// once, dropping the connections still open and whatever they had unsent,
+// and returns ctx's error.
+//
+// Shutdown may be called more than once and from any goroutine; every call
+// returns when the server has stopped or its own ctx has ended.
+// [Server.Draining] reports true from the first call on.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.init()
+	s.draining.Store(true)
+	select {
+	case <-s.stopped:
+		return nil
+	default:
+	}
+	select {
+	case <-s.ready:
+	case <-s.stopped:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Every call waits for the first to have stopped accepting: gnet's
+	// listener must not be closed while it is being duplicated.
+	s.drainOnce.Do(func() {
+		s.logger().Info("shutting down: finishing requests in flight", "connections", s.open.Load())
+		if err := s.stopAccepting(); err != nil {
+			s.logger().Warn("shutdown: new connections are still accepted while draining", "err", err)
+		}
+	})
+	err := s.drain(ctx)
+	stopCtx := ctx
+	if err != nil {
+		// The deadline has passed: stop now, without waiting any more.
+		var cancel context.CancelFunc
+		stopCtx, cancel = context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+	}
+	if stopErr := s.gnetEng.Stop(stopCtx); err == nil && !stoppedAlready(stopErr) {
+		err = stopErr
+	}
+	select {
+	case <-s.stopped:
+	case <-stopCtx.Done():
+	}
+	return err
+}
+
+// drain waits until every connection has closed and every request on a
+// worker is done, or ctx ends. The sweep on each loop closes the idle
+// connections meanwhile (see idleWhileDraining).
+func (s *Server) drain(ctx context.Context) error {
+	t := time.NewTicker(drainPoll)
+	defer t.Stop()
+	for {
+		if s.open.Load() == 0 && (s.pool == nil || s.pool.inFlight.Load() == 0) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.stopped:
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// idleWhileDraining reports whether a shutdown should close the connection
+// now: it is waiting for a request it has not begun to receive, and has
+// been for drainIdleGrace. The caller has ruled out connections with
+// requests on workers, paused ones and those closing already.
+func (cn *conn) idleWhileDraining(c gnet.Conn, now int64) bool {
+	s := cn.ws.s
+	if !s.draining.Load() || c.InboundBuffered() > 0 {
+		return false
+	}
+	var since int64
+	switch {
+	case cn.kind == waitIdle:
+		since = cn.deadline - int64(s.idleTimeout())
+	case cn.kind == waitHeader && cn.parser == nil && cn.need == 0:
+		// Accepted, nothing received yet.
+		since = cn.deadline - int64(s.headerTimeout())
+	default:
+		return false
+	}
+	return now-since >= int64(drainIdleGrace)
+}
+
+// stoppedAlready reports whether err, from gnet's Engine.Stop, says only
+// that another call got there first.
+func stoppedAlready(err error) bool {
+	return err == nil || errors.Is(err, gerrors.ErrEngineInShutdown) || errors.Is(err, gerrors.ErrEngineShutdown)
+}
+
+func (s *Server) shutdownTimeout() time.Duration {
+	return orDefault(s.ShutdownTimeout, DefaultShutdownTimeout)
+}
+
+// ListenAndServeSignals is [Server.ListenAndServe] for a command: it serves
+// until ctx is done or one of sigs arrives (SIGINT and SIGTERM when none are
+// given), then shuts down gracefully within ShutdownTimeout, as
+// [Server.Shutdown] does. A second signal during that shutdown stops the
+// server at once.
+//
+// It returns nil after a graceful shutdown, [ErrShutdownInterrupted] after
+// a second signal, context.DeadlineExceeded when the timeout cut requests
+// off, or ListenAndServe's error when the server could not start. A command
+// exits 0 on nil and non-zero otherwise.
+func (s *Server) ListenAndServeSignals(ctx context.Context, sigs ...os.Signal) error {
+	if len(sigs) == 0 {
+		sigs = []os.Signal{os.Interrupt, syscall.SIGTERM}
+	}
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, sigs...)
+	defer signal.Stop(signals)
+
+	served := make(chan error, 1)
+	go func() { served <- s.ListenAndServe(context.Background()) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	case <-signals:
+	}
+
+	sctx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout())
+	defer cancel()
+	shut := make(chan error, 1)
+	go func() { shut <- s.Shutdown(sctx) }()
+	var err error
+	select {
+	case err = <-shut:
+	case <-signals:
+		cancel()
+		<-shut
+		err = ErrShutdownInterrupted
+	}
+	if serveErr := <-served; !errors.Is(serveErr, ErrServerClosed) && err == nil {
+		err = serveErr
+	}
+	return err
+}
