@@ -68,7 +68,7 @@ func parseFlags() *config {
 	flag.IntVar(&c.serverCPU, "server-cpu", 0, "core the server is pinned to")
 	flag.IntVar(&c.clientCPU, "client-cpu", 1, "core the load generator is pinned to")
 	flag.IntVar(&c.retries, "retries", 2, "re-runs of a measurement whose cores were disturbed")
-	flag.DurationVar(&c.extraBudget, "extra-budget", 0, "total time waits for quiet cores and re-runs may add (default 15s quick, 4m full)")
+	flag.DurationVar(&c.extraBudget, "extra-budget", 0, "total time waits for quiet cores and re-runs may add (default 15s quick, 3m full)")
 	flag.Float64Var(&c.disturbance, "disturbance", 0.05, "share of a core taken by other processes that makes a run disturbed")
 	flag.BoolVar(&c.codec, "codec", true, "also run the parser micro-benchmarks (go test -bench ./codec)")
 	flag.IntVar(&c.basePort, "port", 18100, "first port; each server start takes the next one")
@@ -89,7 +89,7 @@ func parseFlags() *config {
 		defaultDuration(&c.duration, 6*time.Second)
 		defaultDuration(&c.warmup, 2*time.Second)
 		defaultDuration(&c.quietWait, 15*time.Second)
-		defaultDuration(&c.extraBudget, 4*time.Minute)
+		defaultDuration(&c.extraBudget, 3*time.Minute)
 		c.settle = time.Second
 		c.codecTime, c.codecCount = "500ms", 5
 	}

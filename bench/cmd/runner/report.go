@@ -383,14 +383,27 @@ func (r *results) codecTable() string {
 func (r *results) notes() string {
 	var lines []string
 	lines = append(lines, r.Notes...)
+	// Disturbed runs are listed per server on one line each: on a shared
+	// machine they can be most of the runs.
+	disturbed := map[string][]string{}
+	retried := 0
 	for _, s := range r.Samples {
 		switch {
 		case s.Err != "":
 			lines = append(lines, fmt.Sprintf("round %d, %s, %s: %s (left out)", s.Round, s.Scenario, s.Server, s.Err))
 		case s.Disturbed:
-			lines = append(lines, fmt.Sprintf("round %d, %s, %s: other processes took %.0f%% of a core even in the least disturbed of %d attempts (kept)", s.Round, s.Scenario, s.Server, 100*s.Foreign, max(s.Attempts, 1)))
+			disturbed[s.Server] = append(disturbed[s.Server], fmt.Sprintf("%s r%d %.0f%%", s.Scenario, s.Round, 100*s.Foreign))
 		case s.Attempts > 1:
-			lines = append(lines, fmt.Sprintf("round %d, %s, %s: measured %d times as other processes disturbed the cores", s.Round, s.Scenario, s.Server, s.Attempts))
+			retried++
+		}
+	}
+	if retried > 0 {
+		lines = append(lines, fmt.Sprintf("%d runs were measured again because other processes disturbed the cores; the least disturbed attempt counts", retried))
+	}
+	for _, srv := range r.Servers {
+		if d := disturbed[srv]; len(d) > 0 {
+			lines = append(lines, fmt.Sprintf("%s: runs kept although other processes took a share of a core (the least disturbed attempt, or the only one once the re-run budget was spent): %s",
+				srv, strings.Join(d, ", ")))
 		}
 	}
 	if len(lines) == 0 {

@@ -192,13 +192,13 @@ func portsInUse() map[int]bool {
 	return used
 }
 
-// stop ends the server: SIGTERM, then SIGKILL if it has not exited in a
-// second (graceful shutdown is not what the bench measures).
+// stop ends the server: SIGTERM, then SIGKILL if it has not exited in
+// 300 ms (graceful shutdown is not what the bench measures).
 func (p *proc) stop() {
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
-	case <-time.After(time.Second):
+	case <-time.After(300 * time.Millisecond):
 		p.cmd.Process.Kill()
 		<-p.done
 	}
