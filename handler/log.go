@@ -3,6 +3,7 @@ package handler
 import (
 	"net/netip"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -72,8 +73,29 @@ func appendLogAddrPrefix(dst []byte, addr netip.Addr, t time.Time) []byte {
 
 func appendLogDate(dst []byte, t time.Time) []byte {
 	dst = append(dst, " - - ["...)
-	dst = codec.AppendLogDate(dst, t)
+	dst = append(dst, logDateOf(t).text...)
 	return append(dst, "] "...)
+}
+
+// logDate is a log timestamp formatted for one second of Unix time.
+type logDate struct {
+	sec  int64
+	text string
+}
+
+// lastLogDate caches the timestamp of the second being logged: converting
+// to local time and formatting it costs more than the rest of a log line,
+// and lines come many to the second.
+var lastLogDate atomic.Pointer[logDate]
+
+func logDateOf(t time.Time) *logDate {
+	sec := t.Unix()
+	if d := lastLogDate.Load(); d != nil && d.sec == sec {
+		return d
+	}
+	d := &logDate{sec: sec, text: string(codec.AppendLogDate(nil, t))}
+	lastLogDate.Store(d)
+	return d
 }
 
 // appendEscapedLatin1 appends b, read as ISO-8859-1, in UTF-8 with
