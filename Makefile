@@ -1,8 +1,11 @@
 # fastbase — common tasks. `make test` is what CI runs.
 
 GO ?= go
+FUZZTIME ?= 30s
+# Every fuzz target, as package:Target. Their seed corpora run in `make test`.
+FUZZ_TARGETS = ./codec/:FuzzParser ./codec/:FuzzChunked ./codec/:FuzzURLEncoded ./codec/:FuzzMultipart
 
-.PHONY: test vet race fuzz-smoke bench bench-quick run
+.PHONY: test vet race fuzz-smoke test-browser bench bench-quick bench-codec run
 
 test: vet race
 
@@ -12,9 +15,18 @@ vet:
 race:
 	$(GO) test -race ./...
 
-# Runs each fuzz target briefly; the seed corpora already run in `make test`.
+# Runs each fuzz target for FUZZTIME (make fuzz-smoke FUZZTIME=10m).
 fuzz-smoke:
-	$(GO) test -run '^$$' -fuzz '^FuzzParser$$' -fuzztime 30s ./codec/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -parallel 1 $$pkg; \
+	done
+
+# The headless-Chromium test of the form page; installs Debian's chromium.
+test-browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	$(GO) test -tags browser -count=1 ./browsertest/
 
 run:
 	$(GO) run ./cmd/fastbase
@@ -24,3 +36,6 @@ bench:
 
 bench-quick:
 	$(MAKE) -C bench bench-quick
+
+bench-codec:
+	$(MAKE) -C bench bench-codec
