@@ -128,16 +128,11 @@ func (p *Parser) frameField(name, value []byte, number int) *Error {
 	switch len(name) {
 	case len("Host"):
 		if equalLower(name, "host") {
-			// RFC 9112 §3.2: a server MUST answer 400 to a request with more
-			// than one Host field.
-			if st.host > 0 {
-				return newError(400, "Multiple Host headers")
-			}
-			st.host = number
+			return st.hostField(value, number)
 		}
 	case len("Expect"):
-		if equalLower(name, "expect") && equalLower(value, "100-continue") {
-			st.expect100 = true
+		if equalLower(name, "expect") {
+			st.expectations(value)
 		}
 	case len("Connection"):
 		if equalLower(name, "connection") {
@@ -154,6 +149,70 @@ func (p *Parser) frameField(name, value []byte, number int) *Error {
 	}
 	return nil
 }
+
+// hostField checks the Host field, field number number of the block. RFC
+// 9112 §3.2: a server MUST answer 400 to a request with more than one Host
+// field or with a Host value that is not valid.
+func (f *framing) hostField(value []byte, number int) *Error {
+	if f.host > 0 {
+		return newError(400, "Multiple Host headers")
+	}
+	if !isHostValue(value) {
+		return newError(400, quotedShort("Bad Host header", value))
+	}
+	f.host = number
+	return nil
+}
+
+// expectations notes the expectations of an Expect field (RFC 9110
+// §10.1.1: a comma-separated list, any case). 100-continue is the only one
+// there is; any other makes the request one the server cannot meet.
+func (f *framing) expectations(value []byte) {
+	if equalLower(value, "100-continue") {
+		f.expect100 = true
+		return
+	}
+	for len(value) > 0 {
+		var expectation []byte
+		expectation, value = nextListElement(value)
+		switch {
+		case len(expectation) == 0:
+		case equalLower(expectation, "100-continue"):
+			f.expect100 = true
+		default:
+			f.expectOther = true
+		}
+	}
+}
+
+// isHostValue reports whether b may be a Host value (RFC 9110 §7.2,
+// uri-host [ ":" port ]): it holds only the bytes a reg-name, an IP
+// literal and a port are made of. An empty value is allowed: it is what a
+// client sends for a target without an authority.
+func isHostValue(b []byte) bool {
+	for _, c := range b {
+		if !isHostByte[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// isHostByte marks RFC 3986's unreserved, sub-delims and pct-encoded bytes,
+// plus ':' and the brackets of an IP literal.
+var isHostByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	for _, c := range "-._~%!$&'()*+,;=:[]" {
+		t[c] = true
+	}
+	return t
+}()
 
 // connectionOptions notes the close and keep-alive options of a Connection
 // field (RFC 9110 §7.6.1: a comma-separated list, any case).
@@ -219,14 +278,18 @@ func (f *framing) transferCodings(value []byte, field int) {
 	f.lastTE = field
 	for len(value) > 0 {
 		var coding []byte
-		coding, value = nextCoding(value)
+		var hasParams bool
+		coding, hasParams, value = nextCoding(value)
 		if len(coding) == 0 {
 			continue // RFC 9110 §5.6.1: empty list elements are ignored
 		}
 		if f.chunkedLast {
 			f.teMisordered = true
 		}
-		f.chunkedLast = equalLower(coding, "chunked")
+		// chunked takes no parameters (RFC 9112 §7): "chunked;x=1" is a
+		// coding that only looks like it, and a recipient that took it for
+		// chunked would frame the body as others do not.
+		f.chunkedLast = !hasParams && equalLower(coding, "chunked")
 		if !f.chunkedLast && f.teUnsupported == 0 {
 			f.teUnsupported = field
 		}
@@ -238,8 +301,9 @@ func (f *framing) transferCodings(value []byte, field int) {
 func firstUnsupportedCoding(value []byte) []byte {
 	for len(value) > 0 {
 		var coding []byte
-		coding, value = nextCoding(value)
-		if len(coding) > 0 && !equalLower(coding, "chunked") {
+		var hasParams bool
+		coding, hasParams, value = nextCoding(value)
+		if len(coding) > 0 && (hasParams || !equalLower(coding, "chunked")) {
 			return coding
 		}
 	}
@@ -247,14 +311,13 @@ func firstUnsupportedCoding(value []byte) []byte {
 }
 
 // nextCoding splits the first transfer coding off a Transfer-Encoding value
-// and returns its name: parameters (";q=...") do not change which coding it
-// is.
-func nextCoding(value []byte) (coding, rest []byte) {
+// and returns its name and whether parameters (";q=...") followed it.
+func nextCoding(value []byte) (coding []byte, hasParams bool, rest []byte) {
 	coding, rest = nextListElement(value)
 	if semi := bytes.IndexByte(coding, ';'); semi >= 0 {
-		coding = trimOWS(coding[:semi])
+		return trimOWS(coding[:semi]), true, rest
 	}
-	return coding, rest
+	return coding, false, rest
 }
 
 // nextListElement splits the first element off a comma-separated list and
@@ -266,14 +329,42 @@ func nextListElement(list []byte) (elem, rest []byte) {
 	return trimOWS(list), nil
 }
 
-// finish applies the rules that need the whole header block: how the body is
-// framed (RFC 9112 §6). A request with Transfer-Encoding is refused unless
-// chunked is its final coding and the only one: fastbase decodes no other.
+// finish applies the rules that need the whole header block: how the body
+// is framed (RFC 9112 §6), then Host (RFC 9112 §3.2), then Expect (RFC 9110
+// §10.1.1). Framing comes first: a request whose end cannot be found is the
+// one that most needs refusing.
 func (p *Parser) finish(buf []byte, req *Request) *Error {
 	st := &p.st
-	if !st.hasTE {
-		return nil
+	if st.hasTE {
+		if e := p.transferEncoding(buf, req); e != nil {
+			return e
+		}
 	}
+	if st.host == 0 && st.atLeast11() {
+		// RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request
+		// without Host. (http.server does not; fastbase does.)
+		return errMissingHost
+	}
+	if st.expectOther {
+		// RFC 9110 §10.1.1: a server MAY answer 417 to an expectation it
+		// does not support; going on as if it were met could leave the
+		// client waiting, or sending what the server does not expect.
+		return errExpectation
+	}
+	return nil
+}
+
+var (
+	errMissingHost = &Error{Status: 400, Message: "Missing Host header",
+		Explain: "an HTTP/1.1 request must have a Host header (RFC 9112 section 3.2)"}
+	errExpectation = &Error{Status: 417}
+)
+
+// transferEncoding decides whether the request's Transfer-Encoding can be
+// decoded. A request with Transfer-Encoding is refused unless chunked is its
+// final coding and the only one: fastbase decodes no other.
+func (p *Parser) transferEncoding(buf []byte, req *Request) *Error {
+	st := &p.st
 	switch {
 	case st.hasLength:
 		// RFC 9112 §6.1: a sender MUST NOT send Content-Length with

@@ -114,6 +114,7 @@ type framing struct {
 	connClose     bool
 	connKeepAlive bool
 	expect100     bool
+	expectOther   bool // an expectation other than 100-continue
 
 	// Transfer-Encoding, all its fields taken as one list (RFC 9110 §5.3).
 	hasTE         bool
@@ -130,6 +131,17 @@ type framing struct {
 // begins at buf[n] — and nil; or 0 and [ErrNeedMore] when buf holds only the
 // start of a valid block; or 0 and an [*Error] that carries the status to
 // answer with.
+//
+// Beyond http.server's checks it refuses, with 400 unless said otherwise:
+// a field line with whitespace before its colon, a folded line, a line
+// without a colon, control characters in names or values (RFC 9112 §5, RFC
+// 9110 §5.5); an HTTP/1.1 request without Host, more than one Host, or a
+// Host value that is not uri-host [":" port] (RFC 9112 §3.2); a malformed,
+// listed or conflicting Content-Length; Transfer-Encoding together with
+// Content-Length, in HTTP/1.0, or without chunked as its only and final
+// coding, and 501 for a coding other than chunked (RFC 9112 §6); 417 for an
+// expectation other than 100-continue (RFC 9110 §10.1.1). A request with
+// Transfer-Encoding has Chunked set; its body is for a [ChunkedDecoder].
 //
 // Between calls that return ErrNeedMore, buf must begin at the same byte and
 // hold at least the bytes given before (the caller appends what arrives); it
@@ -492,7 +504,7 @@ func (st *parseState) keepAlive() bool {
 
 // parseFast parses a header block that is all in buf and has the common
 // shape: a request line requestLineFast takes, field lines scanField takes,
-// a CRLF blank line, no Transfer-Encoding. It makes a single pass over the
+// a CRLF blank line, no Transfer-Encoding, nothing finish refuses. It makes a single pass over the
 // block, each line's end found as the line is validated, and returns the
 // block's length. It returns 0, and leaves the parser as it found it, for
 // anything else (a block not all there, a limit reached, an error): the
@@ -534,8 +546,8 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 		pos = lf + 1
 	}
 	req.Headers = hs
-	if p.st.hasTE {
-		return p.abandonFast(req)
+	if st := &p.st; st.hasTE || st.expectOther || st.host == 0 && st.atLeast11() {
+		return p.abandonFast(req) // finish decides
 	}
 	p.st.lines = fields + 1
 	p.examined += pos + lf
