@@ -18,9 +18,10 @@ type config struct {
 	handler string
 	proto   string
 
-	maxHeaderBytes int64
-	maxBodyBytes   int64
-	maxConns       int
+	maxHeaderBytes  int64
+	maxBodyBytes    int64
+	bodyMemoryBytes int64
+	maxConns        int
 
 	headerTimeout   time.Duration
 	idleTimeout     time.Duration
@@ -29,6 +30,8 @@ type config struct {
 
 	loops     int
 	reusePort bool
+	workers   int
+	procs     int
 
 	quiet     bool
 	accessLog string
@@ -68,9 +71,9 @@ type flagGroup struct {
 var flagGroups = []flagGroup{
 	{"Listening", []string{"addr"}},
 	{"Handler", []string{"handler", "protocol"}},
-	{"Limits", []string{"max-header-bytes", "max-body-bytes", "max-conns"}},
+	{"Limits", []string{"max-header-bytes", "max-body-bytes", "body-memory-bytes", "max-conns"}},
 	{"Timeouts", []string{"header-timeout", "idle-timeout", "write-timeout", "shutdown-timeout"}},
-	{"Concurrency", []string{"loops", "reuseport"}},
+	{"Concurrency", []string{"loops", "reuseport", "workers", "procs"}},
 	{"Logging", []string{"quiet", "access-log", "log-format", "log-level"}},
 	{"Admin", []string{"admin"}},
 	{"Other", []string{"version"}},
@@ -110,6 +113,9 @@ func newFlagSet(c *config) *flag.FlagSet {
 		"answer 431 to a request header block, request line included, larger than `size`")
 	c.maxBodyBytes = engine.DefaultMaxBodyBytes
 	fs.Var(sizeValue{&c.maxBodyBytes, 1, 1 << 40}, "max-body-bytes", "answer 413 to a request body larger than `size`")
+	c.bodyMemoryBytes = engine.DefaultBodyMemoryBytes
+	fs.Var(sizeValue{&c.bodyMemoryBytes, 1, 1 << 40}, "body-memory-bytes",
+		"hold a request body of up to `size` in memory; a larger or chunked one is read as it arrives and spooled to a temporary file")
 	fs.Var(intValue{&c.maxConns, 0, 10_000_000}, "max-conns", "answer 503 and close a connection beyond `n` open ones; 0 means no limit")
 
 	c.headerTimeout = engine.DefaultHeaderTimeout
@@ -127,6 +133,11 @@ func newFlagSet(c *config) *flag.FlagSet {
 
 	fs.Var(intValue{&c.loops, 0, 4096}, "loops", "run `n` event loops; 0 means one per CPU (GOMAXPROCS)")
 	fs.BoolVar(&c.reusePort, "reuseport", false, "give each event loop its own SO_REUSEPORT listener instead of one shared listener")
+	fs.Var(intValue{&c.workers, 0, 100_000}, "workers",
+		"run handlers on a pool of `n` goroutines instead of the event loops, for handlers that block (the ThreadingMixIn); 0 runs them on the loops")
+	c.procs = 1
+	fs.Var(intValue{&c.procs, 1, 1024}, "procs",
+		"run `n` server processes sharing the port with SO_REUSEPORT, restarted when one dies (the ForkingMixIn); needs a fixed port")
 
 	fs.BoolVar(&c.quiet, "quiet", false, "write no access log (wins over -access-log)")
 	fs.StringVar(&c.accessLog, "access-log", "", "append the access log to `file` instead of stderr (a named pipe works too)")

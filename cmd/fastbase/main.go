@@ -121,22 +121,28 @@ func newServer(c *config, logger *slog.Logger) *engine.Server {
 	h := handlers[c.handler]()
 	h.ProtocolVersion = c.proto
 	return &engine.Server{
-		Addr:          c.addr,
-		Handler:       h,
-		Loops:         c.loops,
-		ReusePort:     c.reusePort,
-		Limits:        codec.Limits{MaxHeaderBytes: int(c.maxHeaderBytes)},
-		MaxBodyBytes:  c.maxBodyBytes,
-		HeaderTimeout: c.headerTimeout,
-		IdleTimeout:   c.idleTimeout,
-		WriteTimeout:  c.writeTimeout,
-		MaxConns:      c.maxConns,
-		Logger:        logger,
+		Addr:            c.addr,
+		Handler:         h,
+		Loops:           c.loops,
+		ReusePort:       c.reusePort,
+		Limits:          codec.Limits{MaxHeaderBytes: int(c.maxHeaderBytes)},
+		MaxBodyBytes:    c.maxBodyBytes,
+		BodyMemoryBytes: c.bodyMemoryBytes,
+		HeaderTimeout:   c.headerTimeout,
+		IdleTimeout:     c.idleTimeout,
+		WriteTimeout:    c.writeTimeout,
+		ShutdownTimeout: c.shutdownTimeout,
+		MaxConns:        c.maxConns,
+		Workers:         c.workers,
+		Logger:          logger,
 	}
 }
 
 // serve runs the server until a signal (or a failure) stops it.
 func (cmd *command) serve(c *config, logger *slog.Logger) int {
+	if c.procs > 1 && !engine.IsPreforkChild() {
+		return cmd.prefork(c, logger)
+	}
 	srv := newServer(c, logger)
 	if !c.quiet {
 		// Flushing the log at exit is part of the shutdown's time budget.
@@ -212,6 +218,21 @@ func (cmd *command) serve(c *config, logger *slog.Logger) int {
 	}
 }
 
+// prefork runs c.procs copies of this command, each a server of its own on
+// the same port, and supervises them. The supervisor forwards SIGINT and
+// SIGTERM to the children itself: the first drains them, a second stops
+// them at once.
+func (cmd *command) prefork(c *config, logger *slog.Logger) int {
+	pf := &engine.Prefork{Procs: c.procs, ShutdownTimeout: c.shutdownTimeout, Logger: logger, Stdout: cmd.stdout, Stderr: cmd.stderr}
+	logger.Info("prefork", "procs", c.procs, "addr", c.addr, "pid", os.Getpid())
+	if err := pf.Run(context.Background()); err != nil {
+		logger.Error("prefork", "err", err)
+		return 1
+	}
+	logger.Info("stopped")
+	return 0
+}
+
 // startAttrs describes the running server for the "serving" event.
 func startAttrs(c *config, srv *engine.Server, adminAddr net.Addr) []any {
 	loops := c.loops
@@ -231,7 +252,7 @@ func startAttrs(c *config, srv *engine.Server, adminAddr net.Addr) []any {
 	}
 	return []any{
 		"addr", srv.ListenAddr().String(), "handler", c.handler, "protocol", c.proto,
-		"loops", loops, "access_log", accessLog, "admin", adm, "pid", os.Getpid(),
+		"loops", loops, "workers", c.workers, "access_log", accessLog, "admin", adm, "pid", os.Getpid(),
 	}
 }
 
