@@ -254,18 +254,33 @@ func (f *framing) contentLengthField(value []byte) *Error {
 	return nil
 }
 
-// parseContentLength parses 1*DIGIT. Values of more than 18 digits are
-// refused, so the result always fits an int64.
+// parseContentLength parses 1*DIGIT, leading zeros allowed, up to the
+// largest int64 (RFC 9110 §8.6: a recipient must guard against overflow).
 func parseContentLength(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
+	if len(b) == 0 {
 		return 0, false
 	}
 	var n int64
+	if len(b) <= 18 {
+		// No 18-digit numeral overflows.
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int64(c-'0')
+		}
+		return n, true
+	}
+	const maxLength = 1<<63 - 1
 	for _, c := range b {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		n = n*10 + int64(c-'0')
+		d := int64(c - '0')
+		if n > (maxLength-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
 	}
 	return n, true
 }
