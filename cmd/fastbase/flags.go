@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/engine"
 	"github.com/fastbase/fastbase/handler"
 )
@@ -22,6 +23,12 @@ type config struct {
 	maxBodyBytes    int64
 	bodyMemoryBytes int64
 	maxConns        int
+
+	formMaxParts        int
+	formPartHeaderBytes int64
+	formMaxBytes        int64
+	formSpillBytes      int64
+	formMemoryBytes     int64
 
 	headerTimeout   time.Duration
 	idleTimeout     time.Duration
@@ -72,6 +79,7 @@ var flagGroups = []flagGroup{
 	{"Listening", []string{"addr"}},
 	{"Handler", []string{"handler", "protocol"}},
 	{"Limits", []string{"max-header-bytes", "max-body-bytes", "body-memory-bytes", "max-conns"}},
+	{"Forms", []string{"form-max-parts", "form-part-header-bytes", "form-max-bytes", "form-spill-bytes", "form-memory-bytes"}},
 	{"Timeouts", []string{"header-timeout", "idle-timeout", "write-timeout", "shutdown-timeout"}},
 	{"Concurrency", []string{"loops", "reuseport", "workers", "procs"}},
 	{"Logging", []string{"quiet", "access-log", "log-format", "log-level"}},
@@ -117,6 +125,16 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.Var(sizeValue{&c.bodyMemoryBytes, 1, 1 << 40}, "body-memory-bytes",
 		"hold a request body of up to `size` in memory; a larger or chunked one is read as it arrives and spooled to a temporary file")
 	fs.Var(intValue{&c.maxConns, 0, 10_000_000}, "max-conns", "answer 503 and close a connection beyond `n` open ones; 0 means no limit")
+
+	c.formMaxParts = codec.DefaultMaxParts
+	fs.Var(intValue{&c.formMaxParts, 1, 1_000_000}, "form-max-parts", "answer 400 to a form with more than `n` fields or parts")
+	c.formPartHeaderBytes = codec.DefaultMaxPartHeaderBytes
+	fs.Var(sizeValue{&c.formPartHeaderBytes, 256, 1 << 20}, "form-part-header-bytes", "answer 431 to a multipart part whose header block is larger than `size`")
+	fs.Var(sizeValue{&c.formMaxBytes, 0, 1 << 40}, "form-max-bytes", "answer 413 to a multipart form larger than `size`; 0 leaves it to -max-body-bytes")
+	c.formSpillBytes = handler.DefaultFormSpillBytes
+	fs.Var(sizeValue{&c.formSpillBytes, 1, 1 << 40}, "form-spill-bytes", "keep a form field or file of up to `size` in memory; a larger one streams to a temporary file")
+	c.formMemoryBytes = handler.DefaultFormMemoryBytes
+	fs.Var(sizeValue{&c.formMemoryBytes, 1, 1 << 40}, "form-memory-bytes", "hold at most `size` of one request's form in memory; an urlencoded form larger than that gets 413")
 
 	c.headerTimeout = engine.DefaultHeaderTimeout
 	fs.Var(durationValue{&c.headerTimeout, time.Millisecond, maxDuration}, "header-timeout",

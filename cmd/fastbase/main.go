@@ -40,6 +40,7 @@ import (
 	"github.com/fastbase/fastbase/admin"
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/engine"
+	"github.com/fastbase/fastbase/handler"
 )
 
 func main() {
@@ -120,6 +121,15 @@ func newLogger(w io.Writer, format, level string) *slog.Logger {
 func newServer(c *config, logger *slog.Logger) *engine.Server {
 	h := handlers[c.handler]()
 	h.ProtocolVersion = c.proto
+	h.Forms = handler.FormConfig{
+		Limits: codec.FormLimits{
+			MaxParts:           c.formMaxParts,
+			MaxPartHeaderBytes: int(c.formPartHeaderBytes),
+			MaxBytes:           c.formMaxBytes,
+		},
+		SpillBytes:  c.formSpillBytes,
+		MemoryBytes: c.formMemoryBytes,
+	}
 	return &engine.Server{
 		Addr:            c.addr,
 		Handler:         h,
