@@ -1,4 +1,5 @@
-// Package conformance holds fastbase's black-box HTTP/1.1 conformance test.
+// Package conformance holds fastbase's black-box HTTP/1.1 conformance test:
+// raw requests against a real server, each case citing its RFC section.
 //
 // The test starts a real [engine.Server] on a loopback port and talks to it
 // over TCP only: raw request bytes go in, and what comes back — the status
