@@ -253,6 +253,14 @@ var allowedDisagreements = []disagreement{
 		},
 	},
 	{
+		name: "empty request-target",
+		cite: "RFC 9112 §3: request-line = method SP request-target SP HTTP-version, and no form of " +
+			"request-target (§3.2) is empty; split on whitespace as §3 allows, \"CONNECT  HTTP/1.0\" " +
+			"is two words, which fastbase refuses",
+		example: "CONNECT  HTTP/1.0\r\n\r\n",
+		applies: func(d *diffCase) bool { return !d.ours.OK && d.theirs.OK && d.theirs.Target == "" },
+	},
+	{
 		name: "HTTP/0.9 simple request and 0.x versions",
 		cite: "RFC 1945 §4.1 (Simple-Request = \"GET\" SP Request-URI CRLF) and RFC 9110 §2.5: fastbase " +
 			"answers a request line of two words, and a 0.x version, as http.server does",
@@ -361,6 +369,23 @@ var allowedDisagreements = []disagreement{
 			"than 100-continue MAY respond with 417; fastbase does so whatever else the list holds",
 		example: "PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue, x\r\nContent-Length: 0\r\n\r\n",
 		applies: func(d *diffCase) bool { return d.weRefuse("417 ") },
+	},
+	{
+		name: "Expect list without members",
+		cite: "RFC 9110 §5.6.1: a recipient MUST parse and ignore a reasonable number of empty list " +
+			"elements; an Expect value of only commas holds no expectation, so there is none to fail (§10.1.1)",
+		example: "GET / HTTP/1.1\r\nHost: h\r\nExpect: ,\r\n\r\n",
+		applies: func(d *diffCase) bool {
+			if !d.theyRefuse("417") {
+				return false
+			}
+			for _, v := range netHTTPFields(d.raw)["Expect"] {
+				if strings.Trim(v, ", \t") != "" {
+					return false
+				}
+			}
+			return true
+		},
 	},
 	{
 		name: "chunk extension syntax",

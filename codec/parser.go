@@ -108,7 +108,8 @@ type parseState struct {
 // answered (Host, Connection, Expect, Content-Length, Transfer-Encoding)
 // said so far.
 type framing struct {
-	host          int // index+1 of the Host field, 0 if none
+	host          int  // index+1 of the Host field, 0 if none
+	needHost      bool // HTTP/1.1 or later, and no Host field yet
 	contentLength int64
 	hasLength     bool
 	connClose     bool
@@ -537,16 +538,13 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 		fields++
 		n, v := buf[name.start:name.end], buf[value.start:value.end]
 		hs = appendHeader(hs, n, v)
-		switch len(n) {
-		case len("Host"), len("Expect"), len("Connection"), len("Content-Length"), len("Transfer-Encoding"):
-			if p.frameField(n, v, fields) != nil {
-				return p.abandonFast(req)
-			}
+		if mayFrame(n) && p.frameField(n, v, fields) != nil {
+			return p.abandonFast(req)
 		}
 		pos = lf + 1
 	}
 	req.Headers = hs
-	if st := &p.st; st.hasTE || st.expectOther || st.host == 0 && st.atLeast11() {
+	if st := &p.st; st.hasTE || st.needHost || st.expectOther {
 		return p.abandonFast(req) // finish decides
 	}
 	p.st.lines = fields + 1
@@ -554,6 +552,23 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	p.fill(buf, req)
 	p.Reset()
 	return pos
+}
+
+// mayFrame reports whether name may be one of the fields frameField takes
+// note of, by its length and first letter: most fields are not, and are
+// passed over without a call.
+func mayFrame(name []byte) bool {
+	switch len(name) {
+	case len("Host"):
+		return name[0]|0x20 == 'h'
+	case len("Expect"):
+		return name[0]|0x20 == 'e'
+	case len("Connection"), len("Content-Length"):
+		return name[0]|0x20 == 'c'
+	case len("Transfer-Encoding"):
+		return name[0]|0x20 == 't'
+	}
+	return false
 }
 
 // abandonFast undoes what parseFast did and returns 0.

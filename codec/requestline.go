@@ -44,6 +44,7 @@ func (p *Parser) requestLineFast(buf []byte, start, end int) bool {
 	st.proto = span{end - version + 1, end}
 	st.hasProto = true
 	st.major, st.minor = 1, int(v[8]-'0')
+	st.needHost = v[8] == '1'
 	return true
 }
 
@@ -95,6 +96,7 @@ func (p *Parser) requestLineWords(line []byte, start int) *Error {
 		st.proto = span{start + last.start, start + last.end}
 		st.hasProto = true
 		st.major, st.minor = major, minor
+		st.needHost = major == 1 && minor >= 1
 	}
 	if words > 3 || words == 1 {
 		return newError(400, quoted(msgBadSyntax, line))
