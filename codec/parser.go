@@ -505,9 +505,9 @@ func (st *parseState) keepAlive() bool {
 
 // parseFast parses a header block that is all in buf and has the common
 // shape: a request line requestLineFast takes, field lines scanField takes,
-// a CRLF blank line, no Transfer-Encoding, nothing finish refuses. It makes a single pass over the
-// block, each line's end found as the line is validated, and returns the
-// block's length. It returns 0, and leaves the parser as it found it, for
+// a CRLF blank line, no Transfer-Encoding, nothing finish refuses. It makes
+// a single pass over the block, each line's end found as the line is
+// validated, and returns the block's length. It returns 0, and leaves the parser as it found it, for
 // anything else (a block not all there, a limit reached, an error): the
 // general loop of Parse then decides, so both give the same result.
 func (p *Parser) parseFast(buf []byte, req *Request) int {
