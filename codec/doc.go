@@ -23,9 +23,18 @@
 // configurable through [Limits]. Where http.server reads a request it should
 // not, the parser follows RFC 9110 and RFC 9112 instead and refuses it with 400:
 // control characters, a method that is not a token, whitespace before a colon,
-// folded lines, repeated Host, a bad or conflicting Content-Length, and any
-// Transfer-Encoding other than a final chunked (501 for a coding it does not
-// decode). Leading empty lines before a request are skipped.
+// folded lines, a missing, repeated or malformed Host in HTTP/1.1, a bad or
+// conflicting Content-Length, and any Transfer-Encoding other than a final
+// chunked (501 for a coding it does not decode); an expectation other than
+// 100-continue gets 417. Leading empty lines before a request are skipped.
+//
+// # Bodies and forms
+//
+// [ChunkedDecoder] decodes a chunked body as it arrives, in pieces of any size,
+// without allocating. [URLEncodedScanner] and [MultipartParser] read the two
+// kinds of posted form, the multipart one incrementally: it finds boundaries
+// across piece edges and hands part data out as views, so a form never has to
+// be held whole in memory.
 //
 // A [Request] is a view: its byte slices point into the buffer that was parsed and
 // are valid only until that buffer is changed or released. Copy what must outlive
