@@ -33,7 +33,7 @@ func threads(r *Request) {
 	if v, ok := queryValue(r.req.Query, "sleep"); ok {
 		d, err := time.ParseDuration(string(v))
 		if err != nil || d < 0 {
-			r.SendError(400, "Bad sleep duration", "sleep takes a duration such as 100ms or 2s.")
+			r.SendError(400, "Bad sleep duration", "sleep takes a duration such as 100ms or 2s")
 			return
 		}
 		time.Sleep(min(d, MaxThreadsSleep))
