@@ -283,15 +283,8 @@ func (p *MultipartParser) Next(buf []byte, atEOF bool) (ev MultipartEvent, n int
 // start handles the beginning of the body, where the first boundary may
 // come without the CRLF that precedes every other one.
 func (p *MultipartParser) start(buf []byte, atEOF bool) (MultipartEvent, int, error) {
-	dash := p.delim[2:]
-	if len(buf) < len(dash) && bytes.HasPrefix(dash, buf) && !atEOF {
-		return MultipartNone, 0, ErrNeedMore
-	}
-	if bytes.HasPrefix(buf, dash) {
-		ev, n, err := p.boundaryLine(buf, len(dash), atEOF)
-		if err != nil || n > 0 {
-			return ev, n, err
-		}
+	if ev, n, settled, err := p.dashBoundary(buf, atEOF); settled {
+		return ev, n, err
 	}
 	p.state = mpPreamble
 	return p.preamble(buf, atEOF)
@@ -356,18 +349,29 @@ func (p *MultipartParser) data(buf []byte, atEOF bool) (MultipartEvent, int, err
 // delimiter: "name=a\r\n\r\n--boundary" is a part with no data. It
 // returns n == 0 and no error when buf does not start that way.
 func (p *MultipartParser) emptyPart(buf []byte, atEOF bool) (MultipartEvent, int, error) {
+	if ev, n, settled, err := p.dashBoundary(buf, atEOF); settled {
+		return ev, n, err
+	}
+	p.fresh = false
+	return MultipartNone, 0, nil
+}
+
+// dashBoundary handles a delimiter without its leading CRLF ("--boundary")
+// at the start of buf, the two places it may stand so: the start of the
+// body and right after a part's header block. settled is false when buf
+// does not start with one, and the caller goes on as it would without.
+func (p *MultipartParser) dashBoundary(buf []byte, atEOF bool) (ev MultipartEvent, n int, settled bool, err error) {
 	dash := p.delim[2:]
 	if len(buf) < len(dash) && bytes.HasPrefix(dash, buf) && !atEOF {
-		return MultipartNone, 0, ErrNeedMore
+		return MultipartNone, 0, true, ErrNeedMore
 	}
 	if bytes.HasPrefix(buf, dash) {
 		ev, n, err := p.boundaryLine(buf, len(dash), atEOF)
 		if err != nil || n > 0 {
-			return ev, n, err
+			return ev, n, true, err
 		}
 	}
-	p.fresh = false
-	return MultipartNone, 0, nil
+	return MultipartNone, 0, false, nil
 }
 
 // safeLen returns how many bytes at the start of buf, which holds no whole
