@@ -509,11 +509,18 @@ func (cn *conn) timedOut(c gnet.Conn) gnet.Action {
 	if cn.parser == nil && cn.need == 0 && cn.body == nil {
 		return gnet.Close
 	}
+	return cn.refuse(c, timeoutError)
+}
+
+// refuse answers e outside any request the parser read (a timeout, a
+// connection over the cap) and closes once the answer is written. The
+// client may be sending meanwhile, so the close lingers.
+func (cn *conn) refuse(c gnet.Conn, e *codec.Error) gnet.Action {
 	ws := cn.ws
 	ws.fillConnInfo(c)
 	ws.req = codec.Request{Headers: ws.req.Headers[:0], ContentLength: -1}
 	bb := bytebufferpool.Get()
-	bb.B = ws.answerError(bb.B[:0], timeoutError)
+	bb.B = ws.answerError(bb.B[:0], e)
 	ws.stats.bytesOut.Add(uint64(len(bb.B)))
 	_, _ = c.Write(bb.B)
 	bytebufferpool.Put(bb)

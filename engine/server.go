@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
-	"github.com/valyala/bytebufferpool"
 	"syscall"
 
 	"github.com/fastbase/fastbase/codec"
@@ -340,18 +339,7 @@ func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	c.SetContext(cn)
 	ws.add(cn)
 	if open := s.open.Add(1); s.MaxConns > 0 && open > int64(s.MaxConns) {
-		// Over the cap: answer 503 and close once it is written. The client
-		// may already be sending its request, so the close lingers.
-		cn.unread = true
-		bb := bytebufferpool.Get()
-		ws.fillConnInfo(c)
-		ws.req = codec.Request{Headers: ws.req.Headers[:0], ContentLength: -1}
-		out := ws.answerError(bb.B[:0], overloaded)
-		ws.flushLog()
-		_, _ = c.Write(out)
-		bb.B = out
-		bytebufferpool.Put(bb)
-		return nil, cn.closeAfterResponse(c)
+		return nil, cn.refuse(c, overloaded)
 	}
 	return nil, gnet.None
 }
