@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/fastbase/fastbase/internal/seedref"
+
 	"github.com/stretchr/testify/assert"
 )
 
@@ -57,6 +59,18 @@ const (
 </html>
 `
 )
+
+// TestErrorPagesAreTheTranscripts checks the pages above against the
+// transcripts they were taken from.
+func TestErrorPagesAreTheTranscripts(t *testing.T) {
+	for name, page := range map[string]string{
+		"error.txt":                page404,
+		"get_brew.txt":             page501Brew,
+		"get_too_many_headers.txt": page431,
+	} {
+		assert.Equal(t, seedref.Body(name), page, name)
+	}
+}
 
 // errorPage builds the page with plain string concatenation, as an
 // independent reading of the template.

@@ -3,9 +3,10 @@ package codec
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/fastbase/fastbase/internal/seedref"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,14 +15,8 @@ import (
 // curlBoundary is the boundary of transcripts/post_verbose.txt.
 const curlBoundary = "------------------------130026682594ab9d"
 
-// seedUpload is the file the seed's POST transcripts upload: 1400 bytes.
-func seedUpload(t testing.TB) []byte {
-	data, err := os.ReadFile("../../shared/seed-reference/examples/get_handler.py")
-	if err != nil {
-		data = bytes.Repeat([]byte("# get_handler.py stand-in\n"), 54)[:1400]
-	}
-	return data
-}
+// seedUpload is a file of the size the seed's POST transcripts upload.
+func seedUpload(testing.TB) []byte { return seedref.Upload() }
 
 // formPart is one part of a test body, and what a parse of it gives.
 type formPart struct {

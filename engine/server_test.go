@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/internal/seedref"
 )
 
 // startServer runs srv on a free loopback port until the test ends and
@@ -132,22 +132,8 @@ func splitHead(t *testing.T, raw string) (head, body string) {
 	return raw[:i+2], raw[i+4:]
 }
 
-// seedBody returns the body of a seed-reference transcript: what follows the
-// blank line after the headers, up to the server-stderr section.
-func seedBody(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "seed-reference", "transcripts", name))
-	if err != nil {
-		t.Skipf("seed reference not available: %v", err)
-	}
-	s := string(b)
-	s = s[strings.Index(s, "\n")+1:]
-	s = s[:strings.Index(s, "--- server stderr")]
-	if i := strings.Index(s, "\r\n\r\n"); i >= 0 {
-		s = s[i+4:]
-	}
-	return s
-}
+// seedBody returns the body of the response in a seed transcript.
+func seedBody(name string) string { return seedref.Body(name) }
 
 func TestEchoGET(t *testing.T) {
 	addr := serve(t, handler.Echo())
@@ -221,7 +207,7 @@ func TestBREWIsNotImplemented(t *testing.T) {
 	assert.True(t, strings.HasPrefix(head, "HTTP/1.1 501 Unsupported method ('BREW')\r\n"), head)
 	assert.Contains(t, head, "\r\nConnection: close\r\n")
 	assert.Contains(t, head, "\r\nContent-Type: text/html;charset=utf-8\r\n")
-	assert.Equal(t, seedBody(t, "get_brew.txt"), body)
+	assert.Equal(t, seedBody("get_brew.txt"), body)
 }
 
 func TestErrorHandlerPageMatchesSeed(t *testing.T) {
@@ -230,7 +216,7 @@ func TestErrorHandlerPageMatchesSeed(t *testing.T) {
 	head, body := splitHead(t, raw)
 	assert.True(t, strings.HasPrefix(head, "HTTP/1.1 404 Not Found\r\n"), head)
 	assert.Contains(t, head, "\r\nContent-Length: 330\r\n")
-	assert.Equal(t, seedBody(t, "error.txt"), body)
+	assert.Equal(t, seedBody("error.txt"), body)
 }
 
 func TestThreadsNamesItsLoop(t *testing.T) {

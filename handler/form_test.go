@@ -12,6 +12,8 @@ import (
 	"testing/iotest"
 
 	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/internal/seedref"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -40,14 +42,8 @@ func multipartBody(boundary string, parts ...part) []byte {
 	return b.Bytes()
 }
 
-// seedUpload is the 1400-byte file the seed's POST transcripts upload.
-func seedUpload(t testing.TB) string {
-	data, err := os.ReadFile("../../shared/seed-reference/examples/get_handler.py")
-	if err != nil {
-		return strings.Repeat("x", 1400)
-	}
-	return string(data)
-}
+// seedUpload is a file of the size the seed's POST transcripts upload.
+func seedUpload(testing.TB) string { return string(seedref.Upload()) }
 
 // curlPost is the request of transcripts/post.txt:
 // curl -F name=dhellmann -F foo=bar -F datafile=@examples/get_handler.py
@@ -118,12 +114,8 @@ func TestPostTranscripts(t *testing.T) {
 // transcripts' lines, reordered.
 func TestPostTranscriptLines(t *testing.T) {
 	for _, name := range []string{"post_i.txt", "post_hashseed_0.txt", "post_hashseed_3.txt", "post_hashseed_6.txt"} {
-		raw, err := os.ReadFile("../../shared/seed-reference/transcripts/" + name)
-		if err != nil {
-			t.Skip("seed-reference transcripts not found")
-		}
 		var fields []string
-		for _, line := range strings.Split(string(raw), "\n") {
+		for _, line := range strings.Split(seedref.Output(name), "\n") {
 			if strings.HasPrefix(line, "\t") {
 				fields = append(fields, line)
 			}
