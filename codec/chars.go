@@ -164,15 +164,4 @@ func isVisible(b []byte) bool {
 
 // isFieldValue reports whether b may be a field value once trimmed: no
 // control character other than HTAB (RFC 9110 §5.5).
-func isFieldValue(b []byte) bool {
-	for {
-		i := indexCTL(b)
-		if i < 0 {
-			return true
-		}
-		if b[i] != '\t' {
-			return false
-		}
-		b = b[i+1:]
-	}
-}
+func isFieldValue(b []byte) bool { return indexBadFieldByte(b) < 0 }

@@ -46,22 +46,14 @@ type preparedBytes struct {
 func NewPrepared(status int, body string, fields ...HeaderField) *Prepared {
 	for _, f := range fields {
 		switch {
-		case equalFold(f.Name, "content-length"), equalFold(f.Name, "transfer-encoding"), equalFold(f.Name, "connection"):
+		case codec.EqualFoldString(f.Name, "content-length"), codec.EqualFoldString(f.Name, "transfer-encoding"),
+			codec.EqualFoldString(f.Name, "connection"):
 			panic("handler: NewPrepared: " + f.Name + " is set by the server")
-		case hasCTL(f.Name) || hasCTL(f.Value):
+		case codec.IndexBadFieldByte(f.Name) >= 0 || codec.IndexBadFieldByte(f.Value) >= 0:
 			panic("handler: NewPrepared: control character in header " + strconv.Quote(f.Name))
 		}
 	}
 	return &Prepared{status: status, fields: append([]HeaderField(nil), fields...), body: body}
-}
-
-func hasCTL(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if isCTL[s[i]] {
-			return true
-		}
-	}
-	return false
 }
 
 // bytesFor returns p rendered for h's versions, rendering it on first use

@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"encoding/binary"
 	"errors"
 
 	"github.com/fastbase/fastbase/codec"
@@ -67,8 +66,9 @@ func (r *Request) restart() {
 // name or value are replaced with spaces so that no value can split the
 // response.
 //
-// Three names are also read: "Connection: close" or "keep-alive" (any case)
-// sets [Request.CloseConnection] as in http.server; Content-Length tells
+// Three names are also read, as they are sent: a Connection list holding
+// "close" (any case) sets [Request.CloseConnection], one holding only
+// "keep-alive" clears it, as in http.server; Content-Length tells
 // [Request.Finish] not to add its own (a body that does not match it closes
 // the connection after the response); Transfer-Encoding tells Finish the
 // handler frames the body itself.
@@ -79,67 +79,47 @@ func (r *Request) SendHeader(name, value string) {
 	if r.state != stateHead {
 		panic("handler: SendHeader outside a response head (call SendResponse first, EndHeaders last)")
 	}
-	r.noteHeader(name, value)
-	if r.http09 {
-		return
-	}
 	start := len(r.dst)
 	dst := append(r.dst, name...)
 	dst = append(dst, ": "...)
 	dst = append(dst, value...)
-	blankCTL(dst[start:])
+	line := dst[start:]
+	codec.BlankBadFieldBytes(line)
+	r.noteHeader(line[:len(name)], line[len(name)+2:])
+	if r.http09 {
+		// No head is sent, but what it says still counts for the log.
+		r.dst = dst[:start]
+		return
+	}
 	r.dst = append(dst, "\r\n"...)
-}
-
-// blankCTL replaces the bytes of b that may not appear in a header line
-// with spaces. It tests eight bytes at a time, as headers are short and
-// nearly always clean: (x - 0x20 in every byte) sets the high bit of each
-// byte below 0x20 and &^x drops those that had it already (obs-text); the
-// same trick on x ^ 0x7f finds DEL. HTAB passes the first test only by the
-// exact check that follows.
-func blankCTL(b []byte) {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		d := x ^ (0x7f * ones)
-		if ((x-0x20*ones)&^x|(d-ones)&^d)&highs != 0 {
-			break
-		}
-	}
-	for ; i < len(b); i++ {
-		if isCTL[b[i]] {
-			b[i] = ' '
-		}
-	}
 }
 
 // noteHeader records what a header sent by the handler means for framing
 // and keep-alive. Most headers differ from the three names in length, so
 // the switch on length usually settles it without comparing bytes.
-func (r *Request) noteHeader(name, value string) {
+func (r *Request) noteHeader(name, value []byte) {
 	switch len(name) {
 	case len("connection"):
-		if name != "Connection" && !equalFold(name, "connection") {
+		if string(name) != "Connection" && !codec.EqualFold(name, "connection") {
 			return
 		}
 		r.sentConnection = true
-		if equalFold(value, "close") {
+		if close, keepAlive := codec.ConnectionOptions(value); close {
 			r.closeConn = true
-		} else if equalFold(value, "keep-alive") {
+		} else if keepAlive {
 			r.closeConn = false
 		}
 	case len("content-length"):
-		if name != "Content-Length" && !equalFold(name, "content-length") {
+		if string(name) != "Content-Length" && !codec.EqualFold(name, "content-length") {
 			return
 		}
-		n, ok := parseLength(value)
+		n, ok := codec.ParseContentLength(value)
 		if !ok || r.sentLength != noLength && r.sentLength != n {
 			n = badLength
 		}
 		r.sentLength = n
 	case len("transfer-encoding"):
-		if equalFold(name, "transfer-encoding") {
+		if codec.EqualFold(name, "transfer-encoding") {
 			r.sentChunked = true
 		}
 	}
@@ -254,72 +234,14 @@ func (r *Request) SendError(code int, message, explain string) {
 	}
 }
 
-// equalFold reports whether s equals lower, which is lower-case ASCII,
-// ignoring ASCII case.
-func equalFold(s, lower string) bool {
-	if len(s) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if toLower[s[i]] != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// toLower folds ASCII upper-case letters and leaves every other byte alone.
-var toLower = func() (t [256]byte) {
-	for i := range t {
-		t[i] = byte(i)
-		if 'A' <= i && i <= 'Z' {
-			t[i] += 'a' - 'A'
-		}
-	}
-	return t
-}()
-
-// parseLength parses a Content-Length value: decimal digits only.
-func parseLength(s string) (int64, bool) {
-	if s == "" || len(s) > 18 {
-		return 0, false
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}
-
-// headerSafe returns s with every control character but HTAB replaced by a
-// space. Values without one, the usual case, are returned as they are.
+// headerSafe returns s with every byte that may not appear in a reason
+// phrase replaced by a space. Values without one, the usual case, are
+// returned as they are.
 func headerSafe(s string) string {
-	i := 0
-	for i < len(s) && !isCTL[s[i]] {
-		i++
-	}
-	if i == len(s) {
+	if codec.IndexBadFieldByte(s) < 0 {
 		return s
 	}
 	b := []byte(s)
-	for ; i < len(b); i++ {
-		if isCTL[b[i]] {
-			b[i] = ' '
-		}
-	}
+	codec.BlankBadFieldBytes(b)
 	return string(b)
 }
-
-// isCTL marks the bytes that may not appear in a header line: controls
-// other than HTAB, and DEL.
-var isCTL = func() (t [256]bool) {
-	for c := range 0x20 {
-		t[c] = c != '\t'
-	}
-	t[0x7f] = true
-	return t
-}()

@@ -158,6 +158,22 @@ func TestFraming(t *testing.T) {
 			r.SendHeader("Connection", "Close")
 			r.EndHeaders()
 		}), parsed("GET / HTTP/1.1"), ok + "Connection: Close\r\nContent-Length: 0\r\n\r\n", false},
+		{"handler Connection list with close", New().Handle("GET", func(r *Request) {
+			r.SendResponse(200, "")
+			r.SendHeader("Connection", "keep-alive, Close")
+			r.EndHeaders()
+		}), parsed("GET / HTTP/1.1"), ok + "Connection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n", false},
+		{"handler Connection list with upgrade and close", New().Handle("GET", func(r *Request) {
+			r.SendResponse(200, "")
+			r.SendHeader("connection", " upgrade ,close")
+			r.EndHeaders()
+		}), parsed("GET / HTTP/1.1"), ok + "connection:  upgrade ,close\r\nContent-Length: 0\r\n\r\n", false},
+		{"protocol HTTP/1.0, handler Connection: a CR is not a dash", proto10(New().Handle("GET", func(r *Request) {
+			r.SendResponse(200, "")
+			r.SendHeader("Connection", "keep\ralive")
+			r.EndHeaders()
+			r.WriteString("x")
+		})), parsed("GET / HTTP/1.1"), ok10 + "Connection: keep alive\r\n\r\nx", false},
 		{"SetCloseConnection", New().Handle("GET", func(r *Request) {
 			r.SetCloseConnection(true)
 			r.WriteString("x")

@@ -1,0 +1,75 @@
+package codec
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestIndexBadFieldByte(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"", -1},
+		{"text/plain", -1},
+		{"a\tb", -1},
+		{"caf\xc3\xa9 \x80\xff", -1},
+		{"a\rb", 1},
+		{"a\nb", 1},
+		{"\x00", 0},
+		{"abc\x7f", 3},
+		{"\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\x01", 17},
+		{strings.Repeat("x", 40) + "\x1f", 40},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, IndexBadFieldByte(tt.in), "%q", tt.in)
+		b := []byte(tt.in)
+		BlankBadFieldBytes(b)
+		assert.Equal(t, -1, IndexBadFieldByte(string(b)), "%q blanked", tt.in)
+		assert.Len(t, b, len(tt.in))
+		if tt.want >= 0 {
+			assert.Equal(t, byte(' '), b[tt.want])
+		}
+		assert.Equal(t, tt.want < 0, isFieldValue([]byte(tt.in)), "%q", tt.in)
+	}
+	b := []byte("a\r\nb\x00\tc")
+	BlankBadFieldBytes(b)
+	assert.Equal(t, "a  b \tc", string(b))
+}
+
+func TestConnectionOptions(t *testing.T) {
+	tests := []struct {
+		in               string
+		close, keepAlive bool
+	}{
+		{"close", true, false},
+		{"Close", true, false},
+		{"keep-alive", false, true},
+		{"Keep-Alive", false, true},
+		{"keep-alive, close", true, true},
+		{" upgrade ,CLOSE", true, false},
+		{"upgrade", false, false},
+		{"closed", false, false},
+		{"", false, false},
+	}
+	for _, tt := range tests {
+		c, k := ConnectionOptions([]byte(tt.in))
+		assert.Equal(t, tt.close, c, "%q close", tt.in)
+		assert.Equal(t, tt.keepAlive, k, "%q keep-alive", tt.in)
+	}
+}
+
+func TestExportedRulesAreTheParsers(t *testing.T) {
+	assert.True(t, EqualFoldString("Content-Length", "content-length"))
+	assert.False(t, EqualFoldString("Content-Lengthx", "content-length"))
+	assert.True(t, EqualFold([]byte("HOST"), "host"))
+	n, ok := ParseContentLength([]byte("9223372036854775807"))
+	assert.True(t, ok)
+	assert.Equal(t, int64(1<<63-1), n)
+	for _, bad := range []string{"", "-1", "+1", "1 ", "9223372036854775808", "0x10"} {
+		_, ok := ParseContentLength([]byte(bad))
+		assert.False(t, ok, "%q", bad)
+	}
+}
