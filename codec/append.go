@@ -96,3 +96,8 @@ func AppendContentLength(dst []byte, n int) []byte {
 	dst = strconv.AppendInt(dst, int64(n), 10)
 	return append(dst, "\r\n"...)
 }
+
+// ContinueResponse is the interim response that lets a client waiting on
+// "Expect: 100-continue" send its body (RFC 9110 §10.1.1, §15.2.1). It is
+// always HTTP/1.1: [Request.Expect100] is only set for HTTP/1.1 or later.
+const ContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n"

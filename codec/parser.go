@@ -479,7 +479,7 @@ func (p *Parser) fillRequestLine(buf []byte, req *Request) {
 // fail prepares req for the error page and the access log, resets the
 // parser and returns e.
 func (p *Parser) fail(buf []byte, req *Request, e *Error) error {
-	req.reset()
+	req.Reset()
 	p.fillRequestLine(buf, req)
 	p.Reset()
 	return e

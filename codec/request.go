@@ -80,6 +80,10 @@ func (r *Request) IsHTTP09() bool { return string(r.Proto) == "HTTP/0.9" }
 // HasBody reports whether a body follows the header block.
 func (r *Request) HasBody() bool { return r.Chunked || r.ContentLength > 0 }
 
-func (r *Request) reset() {
+// Reset makes r the empty request, as the parser does before each parse:
+// no method, no headers (their storage kept for reuse), no body
+// (ContentLength -1). The server uses it to describe an answer that belongs
+// to no parsed request, such as a timeout.
+func (r *Request) Reset() {
 	*r = Request{Headers: r.Headers[:0], ContentLength: -1}
 }

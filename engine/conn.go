@@ -39,10 +39,6 @@ const (
 	waitLinger                 // the client's EOF after a half-close (close)
 )
 
-// continueLine is the interim response that lets a client waiting on
-// "Expect: 100-continue" send its body.
-const continueLine = "HTTP/1.1 100 Continue\r\n\r\n"
-
 // conn is the state fastbase keeps per connection. It is kept small because
 // idle keep-alive connections are the common case under load: everything a
 // request needs while it is being answered lives in the event loop's
@@ -192,7 +188,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 			}
 			b.release()
 			if ws.reparse(b) != nil {
-				ws.req = codec.Request{Headers: ws.req.Headers[:0], ContentLength: -1}
+				ws.req.Reset()
 			}
 			out = ws.answerError(out, err)
 			keepAlive, cn.unread = false, true
@@ -305,8 +301,8 @@ func (cn *conn) waitForBody(total int, out *[]byte) {
 // begun to receive the body need not send it).
 func (cn *conn) invite100(noBodyYet bool, out *[]byte) {
 	r := &cn.ws.req
-	if r.Expect100 && noBodyYet && !cn.continued && r.Major == 1 && r.Minor >= 1 {
-		*out = append(*out, continueLine...)
+	if r.Expect100 && noBodyYet && !cn.continued {
+		*out = append(*out, codec.ContinueResponse...)
 		cn.continued = true
 	}
 }
@@ -345,7 +341,7 @@ func (ws *workspace) serve(h *handler.Handler) ([]byte, bool) {
 	}
 	h.Serve(&ws.hreq)
 	out, keepAlive := ws.hreq.Finish()
-	ws.stats.requests[methodSlot(ws.req.Method)][statusSlot(ws.hreq.Status())].Add(1)
+	ws.stats.requests[codec.LookupMethod(ws.req.Method)][statusSlot(ws.hreq.Status())].Add(1)
 	ws.logRequest()
 	return out, keepAlive
 }
@@ -518,7 +514,7 @@ func (cn *conn) timedOut(c gnet.Conn) gnet.Action {
 func (cn *conn) refuse(c gnet.Conn, e *codec.Error) gnet.Action {
 	ws := cn.ws
 	ws.fillConnInfo(c)
-	ws.req = codec.Request{Headers: ws.req.Headers[:0], ContentLength: -1}
+	ws.req.Reset()
 	bb := bytebufferpool.Get()
 	bb.B = ws.answerError(bb.B[:0], e)
 	ws.stats.bytesOut.Add(uint64(len(bb.B)))

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"sync/atomic"
+
+	"github.com/fastbase/fastbase/codec"
 )
 
 // Stats is a snapshot of a [Server]'s counters since it started. The
@@ -43,13 +45,14 @@ type StatusCount struct {
 	Count  uint64
 }
 
-// StatsMethods are the method labels of [RequestCount]; every other method
-// is counted as "other", so that a client cannot make the set of labels grow.
-var StatsMethods = [...]string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE", "other"}
+// StatsMethods are the method labels of [RequestCount]: [codec.MethodNames],
+// whose last entry, "other", counts every other method, so that a client
+// cannot make the set of labels grow.
+var StatsMethods = codec.MethodNames
 
 const (
 	statusSlots = 600 // status codes 0–599; 0 is "no response"
-	methodSlots = len(StatsMethods)
+	methodSlots = codec.MethodCount
 )
 
 // loopStats are the counters of one event loop. Only that loop adds to them
@@ -60,31 +63,6 @@ type loopStats struct {
 	inFlight          atomic.Int64
 	requests          [methodSlots][statusSlots]atomic.Uint64
 	parseErrors       [statusSlots]atomic.Uint64
-}
-
-// methodSlot returns the index of method in [StatsMethods].
-func methodSlot(method []byte) int {
-	switch string(method) {
-	case "GET":
-		return 0
-	case "HEAD":
-		return 1
-	case "POST":
-		return 2
-	case "PUT":
-		return 3
-	case "DELETE":
-		return 4
-	case "PATCH":
-		return 5
-	case "OPTIONS":
-		return 6
-	case "CONNECT":
-		return 7
-	case "TRACE":
-		return 8
-	}
-	return methodSlots - 1
 }
 
 func statusSlot(status int) int {

@@ -208,7 +208,7 @@ type job struct {
 	bodySize  int64                      // its size
 	out       *bytebufferpool.ByteBuffer // the response
 	info      handler.ConnInfo
-	method    int // methodSlot of the request, for the stats
+	method    codec.Method // of the request, for the stats
 	status    int
 	keepAlive bool
 	log       []byte // access-log lines of the request
@@ -245,7 +245,7 @@ func newJob(cn *conn, c gnet.Conn, header, body []byte) *job {
 	j.buf.B = append(append(j.buf.B[:0], header...), body...)
 	j.headerLen = len(header)
 	j.info = ws.info
-	j.method = methodSlot(ws.req.Method)
+	j.method = codec.LookupMethod(ws.req.Method)
 	return j
 }
 
@@ -381,18 +381,6 @@ func (pl *pipeline) wake(c gnet.Conn) bool {
 	return c.Wake(nil) == nil
 }
 
-// safeMethod reports whether requests with method may run beside others of
-// the same connection: the safe methods of RFC 9110 §9.2.1. A request that
-// changes state waits for the requests before it and holds back those after
-// it, so that it runs in order as it would on a single thread.
-func safeMethod(method []byte) bool {
-	switch string(method) {
-	case "GET", "HEAD", "OPTIONS", "TRACE":
-		return true
-	}
-	return false
-}
-
 // offload reports whether the request just parsed in ws.req runs on a
 // worker.
 func (ws *workspace) offload() bool {
@@ -439,7 +427,10 @@ func (cn *conn) dispatchFile(c gnet.Conn, header, body []byte, file *os.File, si
 		pl.stalled = true
 		return false
 	}
-	safe := safeMethod(ws.req.Method)
+	// Safe methods (RFC 9110 §9.2.1) of one connection may run side by side;
+	// a request that may change state waits for those before it and holds
+	// back those after it, so that it runs in order as on a single thread.
+	safe := codec.LookupMethod(ws.req.Method).Safe()
 	if n := pl.pending.Load(); n > 0 && (pl.barrier || !safe || n >= maxConnJobs) {
 		pl.stalled = true
 		return false

@@ -204,16 +204,11 @@ func (r *Request) AddressString() string {
 // command). Common methods are returned without allocating. Call it only from
 // the handler's goroutine, before the handler returns; the string may be kept.
 func (r *Request) Command() string {
-	m := r.req.Method
-	for _, known := range knownMethods {
-		if string(m) == known {
-			return known
-		}
+	if m := codec.LookupMethod(r.req.Method); m != codec.MethodOther {
+		return m.String()
 	}
-	return string(m)
+	return string(r.req.Method)
 }
-
-var knownMethods = [...]string{"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"}
 
 // Path returns the request target as http.server's path: as sent, query
 // included, except that a leading run of '/' becomes one '/' (so that
