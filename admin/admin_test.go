@@ -44,6 +44,7 @@ func TestMetricsExposeStats(t *testing.T) {
 		},
 		ParseErrors:     []engine.StatusCount{{Status: 400, Count: 4}, {Status: 431, Count: 1}},
 		LogLinesDropped: 9,
+		HandlerPanics:   6,
 	}}
 	code, body := get(t, NewHandler(src), "/metrics")
 	require.Equal(t, 200, code)
@@ -61,6 +62,7 @@ func TestMetricsExposeStats(t *testing.T) {
 		"fastbase_worker_queue_length 5",
 		"fastbase_access_log_dropped_lines_total 9",
 		"fastbase_draining 0",
+		"fastbase_handler_panics_total 6",
 		"# TYPE fastbase_requests_total counter",
 		"# TYPE fastbase_connections_open gauge",
 		"go_goroutines ",

@@ -23,7 +23,7 @@ type collector struct {
 	bytesIn, bytesOut                     *prometheus.Desc
 	connsOpen, connsAccepted, connsClosed *prometheus.Desc
 	inFlight, workerQueue                 *prometheus.Desc
-	logDropped, draining                  *prometheus.Desc
+	logDropped, draining, panics          *prometheus.Desc
 }
 
 // NewCollector returns a Prometheus collector that reads src.Stats() each
@@ -39,6 +39,7 @@ type collector struct {
 //	fastbase_requests_in_flight                  requests being handled now
 //	fastbase_worker_queue_length                 requests waiting for a worker
 //	fastbase_access_log_dropped_lines_total      access-log lines dropped
+//	fastbase_handler_panics_total                handler panics recovered (answered 500)
 //	fastbase_draining                            1 once shutdown has begun
 //
 // method is one of [engine.StatsMethods], so clients cannot grow the label
@@ -60,6 +61,7 @@ func NewCollector(src Source) prometheus.Collector {
 		workerQueue:   d("worker_queue_length", "Requests waiting for a worker."),
 		logDropped:    d("access_log_dropped_lines_total", "Access-log lines dropped because the log destination did not keep up."),
 		draining:      d("draining", "1 once the server has begun to shut down, else 0."),
+		panics:        d("handler_panics_total", "Panics recovered from handlers; each request was answered 500."),
 	}
 }
 
@@ -67,7 +69,7 @@ func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		c.requests, c.parseErrors, c.bytesIn, c.bytesOut,
 		c.connsOpen, c.connsAccepted, c.connsClosed,
-		c.inFlight, c.workerQueue, c.logDropped, c.draining,
+		c.inFlight, c.workerQueue, c.logDropped, c.draining, c.panics,
 	} {
 		ch <- d
 	}
@@ -95,6 +97,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(c.inFlight, float64(st.InFlight))
 	gauge(c.workerQueue, float64(st.WorkerQueue))
 	counter(c.logDropped, st.LogLinesDropped)
+	counter(c.panics, st.HandlerPanics)
 	draining := 0.0
 	if c.src.Draining() {
 		draining = 1

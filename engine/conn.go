@@ -340,6 +340,7 @@ func (ws *workspace) serve(h *handler.Handler) ([]byte, bool) {
 		ws.hreq.SetCloseConnection(true)
 	}
 	h.Serve(&ws.hreq)
+	ws.s.notePanic(&ws.hreq)
 	out, keepAlive := ws.hreq.Finish()
 	ws.stats.requests[codec.LookupMethod(ws.req.Method)][statusSlot(ws.hreq.Status())].Add(1)
 	ws.logRequest()

@@ -133,7 +133,8 @@ type Server struct {
 	draining  atomic.Bool  // Shutdown has begun
 	drainOnce sync.Once    // the first Shutdown stops accepting
 	pool      *workerPool  // nil when every request runs on the event loops
-	lastDate  int64        // unix second of the cached Date value (OnTick only)
+	panics    panicLog
+	lastDate  int64 // unix second of the cached Date value (OnTick only)
 }
 
 // ListenAndServe listens on s.Addr and serves until ctx is cancelled or

@@ -27,6 +27,9 @@ type Stats struct {
 	// ParseErrors counts requests refused before reaching the handler
 	// (malformed, over a limit, timed out), by status.
 	ParseErrors []StatusCount
+	// HandlerPanics counts the panics recovered from handlers (each answered
+	// 500); see [PanicLogInterval].
+	HandlerPanics uint64
 	// LogLinesDropped is what the AccessLog writer reports through a
 	// Dropped() uint64 method, if it has one.
 	LogLinesDropped uint64
@@ -114,6 +117,7 @@ func (s *Server) Stats() Stats {
 		st.InFlight += s.pool.inFlight.Load()
 		st.WorkerQueue = s.pool.queued.Load()
 	}
+	st.HandlerPanics = s.panics.total.Load()
 	if d, ok := s.AccessLog.(interface{ Dropped() uint64 }); ok {
 		st.LogLinesDropped = d.Dropped()
 	}

@@ -120,6 +120,7 @@ func (w *worker) serve(j *job) {
 			w.hreq.SetBodyFile(j.bodyFile, j.bodySize)
 		}
 		h.Serve(&w.hreq)
+		s.notePanic(&w.hreq)
 	}
 	if s.draining.Load() {
 		// Checked after the handler, which may have run for a while: a
