@@ -40,5 +40,13 @@
 // are valid only until that buffer is changed or released. Copy what must outlive
 // the call.
 //
+// # Shared rules
+//
+// The byte rules the parser applies are exported for the response side, so
+// that each has one implementation: [EqualFold], [IndexBadFieldByte],
+// [BlankBadFieldBytes], [ParseContentLength] and [ConnectionOptions]. [Method]
+// is the one table of known methods ([LookupMethod], [Method.Safe]), and
+// [ContinueResponse] the interim answer to "Expect: 100-continue".
+//
 // The package does no I/O, starts no goroutines and does not know about gnet.
 package codec

@@ -22,7 +22,8 @@
 // for the zero-copy [codec.Request]. Response calls: [Request.SendResponse],
 // [Request.SendHeader], [Request.EndHeaders], [Request.Write] and
 // [Request.SendError]. A method with no Func is answered 501
-// "Unsupported method ('BREW')", and a panic in a Func becomes a 500 page.
+// "Unsupported method ('BREW')", and a panic in a Func becomes a 500 page
+// ([Request.Panic] hands the value and stack to the server, which logs it).
 //
 // # Bodies and forms
 //

@@ -10,7 +10,8 @@ import (
 )
 
 // ConnInfo is what the server knows about the connection a request came on.
-// The engine fills it once per connection; handlers read it through
+// The engine fills it for each batch of requests it answers from one
+// connection (each worker keeps a copy per request); handlers read it through
 // [Request.ClientAddress] and [Request.Runner].
 type ConnInfo struct {
 	// Remote is the client's address, http.server's client_address.
@@ -29,7 +30,8 @@ var noConn ConnInfo
 
 // Request is one request and its response: what self is inside do_GET.
 //
-// The engine keeps one Request per connection and reuses it: [Request.Begin]
+// The engine keeps one Request per event loop (and one per worker) and
+// reuses it for every request it answers: [Request.Begin]
 // starts a request, [Handler.Serve] runs the handler, [Request.Finish] frames
 // the response. A handler may use its Request only on the goroutine it runs
 // on and only until it returns; slices it gets from the Request are views
