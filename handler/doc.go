@@ -57,11 +57,22 @@
 // Content-Length the handler sent. With ProtocolVersion "HTTP/1.0" the
 // responses are http.server's byte for byte.
 //
+// # Answers that come later
+//
+// A Func runs on an event loop and must not block it. To answer late it calls
+// Request.SendAfter (the response it wrote leaves after a delay), and to send
+// a body in pieces over time it calls Request.Stream with a StreamFunc, which
+// the server calls on the loop's timers to write each piece (Stream.Write)
+// and to ask for the next (Stream.After). No goroutine waits meanwhile, and
+// requests pipelined behind such an answer are answered after it, in order.
+//
 // # Server side
 //
 // The engine drives a request with [Request.Begin], [Handler.Serve] (or
 // [Request.ServeParseError] for a request the parser refused) and
-// [Request.Finish], then logs it with [AppendRequestLog]. This package knows
+// [Request.Finish], then logs it with [AppendRequestLog]; [Request.Later]
+// tells it what is left for later, and it runs a [Stream] with
+// [Stream.Next] on its timers. This package knows
 // nothing of sockets or gnet: it reads a parsed request and appends bytes to
 // a buffer.
 //

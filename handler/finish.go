@@ -28,6 +28,10 @@ import "github.com/fastbase/fastbase/codec"
 //     body. A length that lies would make the client read
 //     the rest of this body as the next response, or wait for bytes that
 //     never come, so the connection closes and the client sees EOF instead.
+//   - A response continued by [Request.Stream] gets no Content-Length: it is
+//     chunked, sent as the handler framed it, or ends with the connection
+//     (see Stream); whether its body matches a Content-Length is known only
+//     when it ends ([Stream.KeepAlive]).
 //   - An HTTP/1.1 response on a connection that closes says
 //     "Connection: close", and a kept HTTP/1.0 connection says
 //     "Connection: keep-alive", unless the handler sent a Connection header
@@ -41,6 +45,9 @@ func (r *Request) Finish() (dst []byte, keepAlive bool) {
 		r.EndHeaders()
 	}
 	keepAlive = r.keepAlive()
+	if r.stream != nil {
+		keepAlive = r.startStream(keepAlive)
+	}
 	if !r.http09 {
 		r.frame(keepAlive)
 	}
@@ -57,7 +64,8 @@ func (r *Request) keepAlive() bool {
 	if r.sentLength == badLength {
 		return false
 	}
-	if r.sentLength >= 0 && !r.head && codec.BodyAllowed(r.status) && r.sentLength != int64(r.bodyLen) {
+	if r.sentLength >= 0 && !r.head && codec.BodyAllowed(r.status) && r.sentLength != int64(r.bodyLen) &&
+		r.stream == nil { // a stream's length is checked when it ends
 		return false
 	}
 	return true
@@ -86,7 +94,7 @@ func (r *Request) frame(keepAlive bool) {
 
 // needsLength reports whether Finish must add Content-Length.
 func (r *Request) needsLength(keepAlive bool) bool {
-	if r.sentLength != noLength || r.sentChunked || !codec.BodyAllowed(r.status) {
+	if r.sentLength != noLength || r.sentChunked || r.stream != nil || !codec.BodyAllowed(r.status) {
 		return false
 	}
 	if r.head && r.bodyLen == 0 {
@@ -105,4 +113,5 @@ func (r *Request) insertHead(lines []byte) {
 	r.dst = append(r.dst, lines...)
 	copy(r.dst[r.headerEnd+len(lines):], r.dst[r.headerEnd:n])
 	copy(r.dst[r.headerEnd:], lines)
+	r.headerEnd += len(lines)
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime/debug"
+	"time"
 
 	"github.com/fastbase/fastbase/codec"
 )
@@ -76,6 +77,9 @@ type Request struct {
 
 	panicValue any
 	panicStack []byte
+
+	delay  time.Duration // SendAfter: hold the response back this long
+	stream *Stream       // Stream: the body goes on after the handler returns
 
 	path string // cached Path()
 }
@@ -151,6 +155,7 @@ func (r *Request) recoverPanic() {
 	}
 	r.panicValue = p
 	r.panicStack = debug.Stack()
+	r.delay = 0 // the error goes out at once
 	r.SendError(500, "", "")
 }
 

@@ -56,6 +56,7 @@ func (r *Request) SendResponseOnly(code int, message string) {
 // restart drops everything this request has written.
 func (r *Request) restart() {
 	r.dst = r.dst[:r.start]
+	r.stream = nil
 	r.state = stateIdle
 	r.status = 0
 	r.errCode, r.errMessage = 0, ""
