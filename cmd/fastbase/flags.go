@@ -44,6 +44,7 @@ type config struct {
 	accessLog string
 	logFormat string
 	logLevel  string
+	stats     time.Duration
 
 	admin string
 
@@ -82,7 +83,7 @@ var flagGroups = []flagGroup{
 	{"Forms", []string{"form-max-parts", "form-part-header-bytes", "form-max-bytes", "form-spill-bytes", "form-memory-bytes"}},
 	{"Timeouts", []string{"header-timeout", "idle-timeout", "write-timeout", "shutdown-timeout"}},
 	{"Concurrency", []string{"loops", "reuseport", "workers", "procs"}},
-	{"Logging", []string{"quiet", "access-log", "log-format", "log-level"}},
+	{"Logging", []string{"quiet", "access-log", "log-format", "log-level", "stats"}},
 	{"Admin", []string{"admin"}},
 	{"Other", []string{"version"}},
 }
@@ -92,6 +93,7 @@ var flagGroups = []flagGroup{
 var defaultText = map[string]string{
 	"access-log": "stderr",
 	"admin":      "off",
+	"stats":      "off",
 }
 
 // noEnv lists the flags that the environment cannot set: a FASTBASE_VERSION
@@ -163,6 +165,9 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.Var(choiceValue{&c.logFormat, []string{"text", "json"}}, "log-format", "write server events to stderr in `format` text or json")
 	c.logLevel = "info"
 	fs.Var(choiceValue{&c.logLevel, []string{"debug", "info", "warn", "error"}}, "log-level", "log server events of `level` debug, info, warn or error and above")
+
+	fs.Var(optionalDuration{durationValue{&c.stats, 100 * time.Millisecond, maxDuration}}, "stats",
+		"log the server's side of a load test every `interval` (requests/s, open connections, bytes/s, status classes, refusals); 0 means off")
 
 	fs.StringVar(&c.admin, "admin", "", "serve /metrics, /healthz and /debug/pprof/ on `host:port`, apart from the event loops")
 

@@ -16,6 +16,9 @@
 // server. Server events (start, stop, errors, dropped log lines) go to
 // stderr through log/slog, as text or, with -log-format json, as JSON.
 //
+// With -stats 1s it logs the server's side of a load test once a second
+// (requests/s, open connections, bytes/s, status classes, refusals).
+//
 // With -admin host:port it also serves /metrics (Prometheus), /healthz (503
 // once draining) and /debug/pprof/ on that address with net/http.
 //
@@ -199,6 +202,11 @@ func (cmd *command) serve(c *config, logger *slog.Logger) int {
 	logger.Info("serving", startAttrs(c, srv, adminAddr)...)
 	if cmd.started != nil {
 		cmd.started <- running{srv: srv, admin: adminAddr}
+	}
+	if c.stats > 0 {
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		go reportStats(ctx, srv, c.stats, logger)
 	}
 
 	select {

@@ -130,3 +130,17 @@ func (v choiceValue) Set(s string) error {
 	}
 	return fmt.Errorf("want one of %s", strings.Join(v.choices, ", "))
 }
+
+// optionalDuration is a durationValue that also takes 0, for off.
+type optionalDuration struct{ durationValue }
+
+func (v optionalDuration) Set(s string) error {
+	if d, err := time.ParseDuration(s); err == nil && d == 0 {
+		*v.p = 0
+		return nil
+	}
+	if err := v.durationValue.Set(s); err != nil {
+		return fmt.Errorf("want 0 (off) or a duration from %v to %v, such as 1s", v.min, v.max)
+	}
+	return nil
+}
