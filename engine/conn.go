@@ -87,11 +87,13 @@ type workspace struct {
 	// sweeper runs sweep on the loop; made once so that OnTick does not
 	// allocate a closure per tick.
 	sweeper gnet.RunnableFunc
+	timers  loopTimers
 }
 
 func newWorkspace(s *Server, el gnet.EventLoop, name string) *workspace {
 	ws := &workspace{s: s, loop: el, parser: &codec.Parser{Limits: s.limits()}}
 	ws.info.Runner = name
+	ws.initTimers(time.Now().UnixNano())
 	ws.sweeper = func(context.Context) error {
 		ws.sweep(s.now())
 		return nil

@@ -133,6 +133,7 @@ type Server struct {
 	draining  atomic.Bool  // Shutdown has begun
 	drainOnce sync.Once    // the first Shutdown stops accepting
 	pool      *workerPool  // nil when every request runs on the event loops
+	timers    *timerDriver
 	panics    panicLog
 	lastDate  int64 // unix second of the cached Date value (OnTick only)
 }
@@ -161,6 +162,9 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		// The pool stops once gnet has: no event loop dispatches any more.
 		defer s.pool.stop()
 	}
+	s.timers = newTimerDriver()
+	go s.timers.run(s)
+	defer s.timers.halt()
 	stop := context.AfterFunc(ctx, func() {
 		sctx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout())
 		defer cancel()

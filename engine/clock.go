@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+)
+
+// Each event loop's timers live in its wheel, which only the loop touches.
+// One goroutine per server, the timer driver, sleeps until the earliest
+// time any loop's wheel has work and then asks that loop, with Execute, to
+// advance its wheel. A loop that schedules a timer earlier than the time it
+// last published nudges the driver, so that a 5 ms delay is not held up by a
+// driver asleep until a timeout a minute away. Nothing runs for a loop
+// whose timers are far off: idle connections cost no work per tick.
+
+// loopTimers is a workspace's wheel and what the driver knows of it.
+type loopTimers struct {
+	wheel *wheel
+	// wake is the time, unix nanoseconds, at which the wheel next has work,
+	// or 0 for none; written by the loop, read by the driver.
+	wake atomic.Int64
+	// queued is set while an advance is queued on the loop, so that the
+	// driver does not queue a second.
+	queued  atomic.Bool
+	advance gnet.RunnableFunc
+}
+
+// timerDriver runs the server's loops' wheels from one goroutine.
+type timerDriver struct {
+	nudge chan struct{}
+	stop  chan struct{}
+	done  chan struct{}
+}
+
+func newTimerDriver() *timerDriver {
+	return &timerDriver{nudge: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+// initTimers gives ws its wheel.
+func (ws *workspace) initTimers(now int64) {
+	ws.timers.wheel = newWheel(now)
+	ws.timers.advance = func(context.Context) error {
+		ws.timers.queued.Store(false)
+		ws.runTimers(time.Now().UnixNano())
+		return nil
+	}
+}
+
+// runTimers fires what is due on ws's wheel at now and publishes when it
+// next has work. It runs on the loop.
+func (ws *workspace) runTimers(now int64) {
+	lt := &ws.timers
+	lt.wheel.advance(now)
+	if wake := lt.wheel.next(); wake != 0 {
+		lt.wake.Store(wake)
+		ws.s.timers.poke()
+	} else {
+		lt.wake.Store(0)
+	}
+}
+
+// schedule makes t, which belongs to owner, due at at on ws's wheel. It
+// runs on the loop. Moving a timer later is nearly free (see the wheel);
+// a timer that becomes the earliest tells the driver.
+func (ws *workspace) schedule(t *timer, at int64, owner waiter) {
+	lt := &ws.timers
+	lt.wheel.schedule(t, at, owner)
+	if wake := lt.wake.Load(); wake == 0 || t.slot < wake {
+		lt.wake.Store(t.slot)
+		ws.s.timers.poke()
+	}
+}
+
+// unschedule stops t. It runs on the loop.
+func (ws *workspace) unschedule(t *timer) { ws.timers.wheel.stop(t) }
+
+// poke wakes the driver to look at the loops' wake times again.
+func (d *timerDriver) poke() {
+	select {
+	case d.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// run drives the wheels of s's loops until stop is closed.
+func (d *timerDriver) run(s *Server) {
+	defer close(d.done)
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	for {
+		next := d.due(s, time.Now().UnixNano())
+		wait := time.Hour
+		if next != 0 {
+			wait = time.Duration(next - time.Now().UnixNano())
+		}
+		t.Reset(max(wait, 0))
+		select {
+		case <-d.stop:
+			return
+		case <-d.nudge:
+		case <-t.C:
+		}
+	}
+}
+
+// due queues an advance on every loop whose wheel has work by now, and
+// returns the earliest wake time of the others (0 for none).
+func (d *timerDriver) due(s *Server, now int64) int64 {
+	var next int64
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ws := range s.workspaces {
+		lt := &ws.timers
+		wake := lt.wake.Load()
+		switch {
+		case wake == 0:
+		case wake <= now:
+			if lt.queued.CompareAndSwap(false, true) {
+				if ws.loop.Execute(context.Background(), lt.advance) != nil {
+					lt.queued.Store(false) // the loop is gone
+				}
+			}
+		case next == 0 || wake < next:
+			next = wake
+		}
+	}
+	return next
+}
+
+// halt stops the driver and waits for it.
+func (d *timerDriver) halt() {
+	close(d.stop)
+	<-d.done
+}
