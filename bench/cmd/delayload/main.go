@@ -1,0 +1,297 @@
+// Command delayload measures a server holding many answers that come later:
+// it opens -conns keep-alive connections (their source addresses spread
+// over 127.0.0.0/8), sends one request on each at once, every request asking
+// to be answered after -delay, and reports how late the answers came, what
+// the server's memory grew by per pending request (its connection
+// included), and how much CPU the server spent while they waited.
+//
+// With -idle D it measures idle connections instead: each connection gets
+// one immediate answer and then stays open, idle, for D, over which the
+// server's CPU is measured.
+//
+//	delayload -addr 127.0.0.1:8080 -pid PID -conns 15000 -path '/?delay=1s' -delay 1s
+//	delayload -addr 127.0.0.1:8080 -pid PID -conns 15000 -path / -idle 10s
+//
+// It talks only to the address given, which must be a loopback one, and
+// stops by itself.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+type result struct {
+	Conns          int     `json:"conns"`
+	Answered       int     `json:"answered"`
+	Failed         int     `json:"failed"`
+	Early          int     `json:"early"`
+	LateP50Ms      float64 `json:"late_p50_ms"`
+	LateP99Ms      float64 `json:"late_p99_ms"`
+	LateMaxMs      float64 `json:"late_max_ms"`
+	RSSBeforeKB    int64   `json:"rss_before_kb"`
+	RSSPeakKB      int64   `json:"rss_peak_kb"`
+	BytesPerConn   float64 `json:"rss_bytes_per_pending"`
+	CPUWhileWaitPc float64 `json:"cpu_while_waiting_pct"`
+	FirstError     string  `json:"first_error,omitempty"`
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "server `host:port` (loopback only)")
+	pid := flag.Int("pid", 0, "the server's process id, for its memory and CPU")
+	n := flag.Int("conns", 15000, "connections, one request each")
+	path := flag.String("path", "/?delay=1s", "request target")
+	delay := flag.Duration("delay", time.Second, "the delay the target asks for")
+	idle := flag.Duration("idle", 0, "measure idle keep-alive connections for this long instead")
+	asJSON := flag.Bool("json", false, "print the result as JSON")
+	flag.Parse()
+	if host, _, err := net.SplitHostPort(*addr); err != nil || !net.ParseIP(host).IsLoopback() {
+		fmt.Fprintln(os.Stderr, "delayload: -addr must be a loopback host:port")
+		os.Exit(2)
+	}
+	raiseFileLimit()
+	r := run(*addr, *pid, *n, *path, *delay, *idle)
+	if *asJSON {
+		json.NewEncoder(os.Stdout).Encode(r)
+		return
+	}
+	if *idle > 0 {
+		fmt.Printf("idle conns=%d open=%d failed=%d server cpu over %v: %.3f%% of a core, rss %d KB\n",
+			r.Conns, r.Answered, r.Failed, *idle, r.CPUWhileWaitPc, r.RSSPeakKB)
+	} else {
+		fmt.Printf("conns=%d answered=%d failed=%d early=%d late p50=%.1fms p99=%.1fms max=%.1fms "+
+			"rss %d→%d KB (%.0f B per pending request) server cpu while waiting %.2f%%\n",
+			r.Conns, r.Answered, r.Failed, r.Early, r.LateP50Ms, r.LateP99Ms, r.LateMaxMs,
+			r.RSSBeforeKB, r.RSSPeakKB, r.BytesPerConn, r.CPUWhileWaitPc)
+	}
+	if r.FirstError != "" {
+		fmt.Println("first error:", r.FirstError)
+	}
+}
+
+// client is one connection and what happened on it.
+type client struct {
+	c        net.Conn
+	r        *bufio.Reader
+	sent     time.Time
+	answered time.Duration
+	err      error
+}
+
+func run(addr string, pid, n int, path string, delay, idle time.Duration) result {
+	res := result{Conns: n, RSSBeforeKB: rssKB(pid)}
+	clients := make([]*client, n)
+	connect(addr, clients)
+	request := []byte("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\n\r\n")
+
+	peak := &atomic.Int64{}
+	peak.Store(res.RSSBeforeKB)
+	stopSampling := sampleRSS(pid, peak)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for _, cl := range clients {
+		if cl.err != nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			cl.exchange(request, delay+30*time.Second)
+		}()
+	}
+	close(start)
+	if idle > 0 {
+		wg.Wait()
+		cpu0, t0 := cpuTicks(pid), time.Now()
+		time.Sleep(idle)
+		res.CPUWhileWaitPc = cpuPercent(cpuTicks(pid)-cpu0, time.Since(t0))
+	} else {
+		// The window in which every request has been sent and none is due:
+		// from a tenth of the delay after the start to a tenth before it.
+		time.Sleep(delay / 10)
+		cpu0, t0 := cpuTicks(pid), time.Now()
+		time.Sleep(delay * 8 / 10)
+		res.CPUWhileWaitPc = cpuPercent(cpuTicks(pid)-cpu0, time.Since(t0))
+		wg.Wait()
+	}
+	stopSampling()
+	res.RSSPeakKB = peak.Load()
+	var late []time.Duration
+	for _, cl := range clients {
+		if cl.err != nil {
+			res.Failed++
+			if res.FirstError == "" {
+				res.FirstError = cl.err.Error()
+			}
+			continue
+		}
+		res.Answered++
+		if idle == 0 {
+			if cl.answered < delay {
+				res.Early++
+			}
+			late = append(late, cl.answered-delay)
+		}
+	}
+	if len(late) > 0 {
+		slices.Sort(late)
+		ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+		res.LateP50Ms = ms(late[len(late)/2])
+		res.LateP99Ms = ms(late[len(late)*99/100])
+		res.LateMaxMs = ms(late[len(late)-1])
+	}
+	if n > 0 {
+		res.BytesPerConn = float64(res.RSSPeakKB-res.RSSBeforeKB) * 1024 / float64(n)
+	}
+	for _, cl := range clients {
+		if cl.c != nil {
+			cl.c.Close()
+		}
+	}
+	return res
+}
+
+// connect opens the connections, 256 at a time, each from its own source
+// address in 127.0.0.0/8 so that no address runs out of ports.
+func connect(addr string, clients []*client) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 256 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(clients) {
+					return
+				}
+				src := net.IPv4(127, byte(1+i/62500), byte(i/250%250), byte(1+i%250))
+				d := net.Dialer{LocalAddr: &net.TCPAddr{IP: src}, Timeout: 10 * time.Second}
+				c, err := d.Dial("tcp", addr)
+				cl := &client{c: c, err: err}
+				if err == nil {
+					cl.r = bufio.NewReaderSize(c, 512)
+				}
+				clients[i] = cl
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// exchange sends the request and reads the whole answer.
+func (cl *client) exchange(request []byte, timeout time.Duration) {
+	cl.c.SetDeadline(time.Now().Add(timeout))
+	if _, err := cl.c.Write(request); err != nil {
+		cl.err = err
+		return
+	}
+	cl.sent = time.Now()
+	resp, err := http.ReadResponse(cl.r, nil)
+	if err != nil {
+		cl.err = err
+		return
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	cl.answered = time.Since(cl.sent)
+	if err == nil && resp.StatusCode != 200 {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	cl.err = err
+	cl.c.SetDeadline(time.Time{})
+}
+
+// sampleRSS records the server's peak resident memory every 20 ms until
+// the returned function is called.
+func sampleRSS(pid int, peak *atomic.Int64) func() {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kb := rssKB(pid); kb > peak.Load() {
+				peak.Store(kb)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+// rssKB is VmRSS of pid, 0 when unknown.
+func rssKB(pid int) int64 {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			return kb
+		}
+	}
+	return 0
+}
+
+// cpuTicks is the CPU time, in nanoseconds, that pid's threads have run:
+// the sum of their schedstat run times, which unlike /proc/PID/stat's clock
+// ticks resolves the small shares an idle server spends.
+func cpuTicks(pid int) int64 {
+	if pid == 0 {
+		return 0
+	}
+	dir := "/proc/" + strconv.Itoa(pid) + "/task/"
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	var total int64
+	for _, t := range tasks {
+		b, err := os.ReadFile(dir + t.Name() + "/schedstat")
+		if err != nil {
+			continue
+		}
+		if f := strings.Fields(string(b)); len(f) > 0 {
+			ns, _ := strconv.ParseInt(f[0], 10, 64)
+			total += ns
+		}
+	}
+	return total
+}
+
+// cpuPercent turns CPU nanoseconds over d into percent of one core.
+func cpuPercent(ns int64, d time.Duration) float64 {
+	return float64(ns) / float64(d) * 100
+}
+
+func raiseFileLimit() {
+	var l syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l) == nil && l.Cur < l.Max {
+		l.Cur = l.Max
+		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l)
+	}
+}
