@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"net"
 	"net/netip"
 	"syscall"
@@ -57,7 +56,7 @@ type conn struct {
 	// that kind names.
 	deadline int64
 	// outSeen and outSince track a write stall: the outbound byte count at
-	// the last sweep and when it last went down.
+	// the last check and when it last went down.
 	outSeen   int
 	outSince  int64
 	index     int32 // position in ws.conns
@@ -69,6 +68,10 @@ type conn struct {
 	// pl orders the responses of requests answered on workers; nil until
 	// the connection's first such request.
 	pl *pipeline
+	// t is the connection's place on its loop's wheel: due at the deadline,
+	// or sooner while output is on its way (see arm).
+	t      timer
+	closed bool // OnClose has run
 }
 
 // workspace is what one event loop needs to answer requests. Requests are
@@ -82,22 +85,15 @@ type workspace struct {
 	hreq   handler.Request
 	info   handler.ConnInfo
 	log    []byte  // access-log lines of the current batch
-	conns  []*conn // the loop's connections, for the sweep
+	conns  []*conn // the loop's connections
 	stats  loopStats
-	// sweeper runs sweep on the loop; made once so that OnTick does not
-	// allocate a closure per tick.
-	sweeper gnet.RunnableFunc
-	timers  loopTimers
+	timers loopTimers
 }
 
 func newWorkspace(s *Server, el gnet.EventLoop, name string) *workspace {
 	ws := &workspace{s: s, loop: el, parser: &codec.Parser{Limits: s.limits()}}
 	ws.info.Runner = name
 	ws.initTimers(time.Now().UnixNano())
-	ws.sweeper = func(context.Context) error {
-		ws.sweep(s.now())
-		return nil
-	}
 	return ws
 }
 
@@ -148,7 +144,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		cn.paused = false
 	}
 	if cn.need > 0 && c.InboundBuffered() < cn.need {
-		cn.deadline = s.now() + int64(s.headerTimeout())
+		cn.wait(waitBody, s.headerTimeout())
 		return gnet.None
 	}
 	buf, err := c.Peek(-1)
@@ -171,7 +167,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 			n, done, err := cn.body.feed(rest, s)
 			consumed += n
 			if err == nil && !done {
-				cn.kind, cn.deadline = waitBody, s.now()+int64(s.headerTimeout())
+				cn.wait(waitBody, s.headerTimeout())
 				break
 			}
 			b := cn.body
@@ -267,7 +263,9 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		return cn.closeAfterResponse(c)
 	}
 	if cn.parser == nil && cn.need == 0 && cn.body == nil && !cn.paused {
-		cn.kind, cn.deadline = waitIdle, s.now()+int64(s.idleTimeout())
+		cn.wait(waitIdle, s.idleTimeout())
+	} else {
+		cn.arm()
 	}
 	return gnet.None
 }
@@ -283,7 +281,7 @@ func (cn *conn) waitForHeader(p *codec.Parser) {
 		ws.parser = &codec.Parser{Limits: ws.s.limits()}
 	}
 	if cn.kind != waitHeader {
-		cn.kind, cn.deadline = waitHeader, cn.ws.s.now()+int64(cn.ws.s.headerTimeout())
+		cn.wait(waitHeader, cn.ws.s.headerTimeout())
 	}
 }
 
@@ -294,7 +292,7 @@ func (cn *conn) waitForHeader(p *codec.Parser) {
 func (cn *conn) waitForBody(total int, out *[]byte) {
 	s := cn.ws.s
 	cn.need = total
-	cn.kind, cn.deadline = waitBody, s.now()+int64(s.headerTimeout())
+	cn.wait(waitBody, s.headerTimeout())
 	cn.invite100(true, out)
 }
 
@@ -414,6 +412,7 @@ func (cn *conn) closeAfterResponse(c gnet.Conn) gnet.Action {
 	cn.releaseBody()
 	if c.OutboundBuffered() > 0 {
 		cn.state = stateFlushing
+		cn.arm()
 		return gnet.None
 	}
 	return cn.finishClose(c)
@@ -434,7 +433,7 @@ func (cn *conn) finishClose(c gnet.Conn) gnet.Action {
 		return gnet.Close
 	}
 	cn.state = stateLingering
-	cn.kind, cn.deadline = waitLinger, cn.ws.s.now()+int64(lingerTime)
+	cn.wait(waitLinger, lingerTime)
 	return gnet.None
 }
 
@@ -449,20 +448,56 @@ func (cn *conn) releaseBody() {
 // timeoutError is the answer to a client too slow to send its request.
 var timeoutError = &codec.Error{Status: 408}
 
-// sweep enforces the deadlines of the workspace's connections and moves
-// closing ones along. It runs on the event loop, from OnTick via Execute.
-func (ws *workspace) sweep(now int64) {
-	// Iterate backwards: closing a connection swaps the last one into its
-	// place, which has been visited already.
-	for i := len(ws.conns) - 1; i >= 0; i-- {
-		if i >= len(ws.conns) {
-			continue
-		}
-		cn := ws.conns[i]
-		if action := cn.check(now); action == gnet.Close {
-			_ = ws.loop.Close(cn.c)
-		}
+// pollInterval is how often a connection whose output is on its way is
+// looked at: gnet says nothing when an outbound buffer drains, so a
+// connection that waits for that (to close, to resume parsing, to tell a
+// stalled client from a slow one) is polled.
+const pollInterval = tickInterval
+
+// wait records what the connection waits for now and when that wait ends.
+func (cn *conn) wait(kind waitKind, d time.Duration) {
+	cn.kind, cn.deadline = kind, cn.ws.s.now()+int64(d)
+	cn.arm()
+}
+
+// arm schedules the connection's next check: at its deadline, or within
+// pollInterval while it waits on its output or the server drains. Moving
+// the timer later, what a keep-alive request does, costs the wheel almost
+// nothing.
+func (cn *conn) arm() {
+	if cn.closed {
+		return
 	}
+	now := cn.ws.s.now()
+	at := cn.deadline
+	switch {
+	case at <= now:
+		// A deadline that passed without a close (its requests are on
+		// workers) is looked at again after a while, not at once.
+		at = now + int64(pollInterval)
+	case cn.polled():
+		at = min(at, now+int64(pollInterval))
+	}
+	cn.ws.schedule(&cn.t, at, cn)
+}
+
+// polled reports whether the connection must be looked at before its
+// deadline.
+func (cn *conn) polled() bool {
+	return cn.state == stateFlushing || cn.paused || cn.c.OutboundBuffered() > 0 || cn.ws.s.draining.Load()
+}
+
+// expire is the connection's timer: it enforces the deadlines and moves a
+// closing connection along, then arms the next check. It runs on the loop.
+func (cn *conn) expire(now int64) {
+	if cn.closed {
+		return
+	}
+	if cn.check(now) == gnet.Close {
+		_ = cn.ws.loop.Close(cn.c)
+		return
+	}
+	cn.arm()
 }
 
 // check looks at one connection's deadlines at time now.

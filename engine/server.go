@@ -41,9 +41,13 @@ const (
 // bytes the server did not read, such as the rest of a rejected request.
 const lingerTime = 2 * time.Second
 
-// tickInterval is the period of the sweep that refreshes the Date cache and
-// finishes connections waiting to close.
-const tickInterval = 100 * time.Millisecond
+// tickInterval is the period of the ticker that advances the coarse clock
+// and refreshes the Date cache; idleTickInterval its period while nothing
+// arrives.
+const (
+	tickInterval     = 100 * time.Millisecond
+	idleTickInterval = time.Second
+)
 
 // ErrServerClosed is returned by [Server.ListenAndServe] after
 // [Server.Shutdown] or a cancelled context stopped it.
@@ -135,7 +139,10 @@ type Server struct {
 	pool      *workerPool  // nil when every request runs on the event loops
 	timers    *timerDriver
 	panics    panicLog
-	lastDate  int64 // unix second of the cached Date value (OnTick only)
+	lastDate  atomic.Int64 // unix second of the cached Date value
+	slowClock atomic.Bool  // the ticker is slow: read the time in now
+	// lastActivity is activity at the last tick (OnTick only).
+	lastActivity uint64
 }
 
 // ListenAndServe listens on s.Addr and serves until ctx is cancelled or
@@ -229,8 +236,15 @@ func (s *Server) limits() codec.Limits {
 }
 
 // now returns the coarse clock: accurate to the tick interval, and cheap
-// enough to read for every batch of requests.
-func (s *Server) now() int64 { return s.clock.Load() }
+// enough to read for every batch of requests. While the ticker is slow (the
+// server was idle) it reads the time instead, so that the first requests
+// after an idle spell get their deadlines and Date right.
+func (s *Server) now() int64 {
+	if !s.slowClock.Load() {
+		return s.clock.Load()
+	}
+	return s.setClock(time.Now())
+}
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d > 0 {
@@ -340,9 +354,10 @@ func boundAddr(eng gnet.Engine) net.Addr {
 func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	s := ev.s
 	ws := s.workspaceFor(c.EventLoop())
-	cn := &conn{c: c, ws: ws, kind: waitHeader, deadline: s.now() + int64(s.headerTimeout())}
+	cn := &conn{c: c, ws: ws}
 	c.SetContext(cn)
 	ws.add(cn)
+	cn.wait(waitHeader, s.headerTimeout())
 	if open := s.open.Add(1); s.MaxConns > 0 && open > int64(s.MaxConns) {
 		return nil, cn.refuse(c, overloaded)
 	}
@@ -358,6 +373,8 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 		return gnet.None
 	}
 	ev.s.open.Add(-1)
+	cn.closed = true
+	cn.ws.unschedule(&cn.t)
 	cn.releaseBody()
 	if cn.pl != nil {
 		cn.pl.close()
@@ -373,26 +390,49 @@ func (ev *events) OnTraffic(c gnet.Conn) gnet.Action {
 }
 
 // OnTick advances the coarse clock, refreshes the Date cache once a second
-// and asks every event loop to sweep its connections (timeouts, closing).
-// OnTick runs on its own goroutine, so the sweep itself is handed to each
-// loop with Execute, which is safe from any goroutine.
+// and lets the worker pool wake connections waiting for room. Timeouts are
+// not its business: each loop's wheel has them (see clock.go). While no
+// byte arrives and no connection opens, it ticks every idleTickInterval
+// only, and the clock is read when it is needed (see now): an idle server
+// does next to nothing.
 func (ev *events) OnTick() (time.Duration, gnet.Action) {
 	s := ev.s
-	now := time.Now()
-	s.clock.Store(now.UnixNano())
-	if sec := now.Unix(); sec != s.lastDate {
-		s.lastDate = sec
-		codec.RefreshDate(now)
-	}
-	s.mu.Lock()
-	for _, ws := range s.workspaces {
-		_ = ws.loop.Execute(context.Background(), ws.sweeper)
-	}
-	s.mu.Unlock()
+	s.setClock(time.Now())
 	if s.pool != nil {
 		s.pool.tick()
 	}
+	activity := s.activity()
+	busy := activity != s.lastActivity
+	s.lastActivity = activity
+	s.slowClock.Store(!busy)
+	if !busy {
+		return idleTickInterval, gnet.None
+	}
 	return tickInterval, gnet.None
+}
+
+// activity is a number that changes whenever a loop reads bytes or accepts
+// a connection.
+func (s *Server) activity() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n uint64
+	for _, ws := range s.workspaces {
+		n += ws.stats.bytesIn.Load() + ws.stats.accepted.Load()
+	}
+	return n
+}
+
+// setClock sets the coarse clock to now and refreshes the Date cache when
+// the second has changed. Any goroutine may call it.
+func (s *Server) setClock(now time.Time) int64 {
+	ns := now.UnixNano()
+	s.clock.Store(ns)
+	if sec := now.Unix(); sec != s.lastDate.Load() {
+		s.lastDate.Store(sec)
+		codec.RefreshDate(now)
+	}
+	return ns
 }
 
 // gnetLogger sends gnet's own log output to slog, at debug level for its

@@ -64,6 +64,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		if err := s.stopAccepting(); err != nil {
 			s.logger().Warn("shutdown: new connections are still accepted while draining", "err", err)
 		}
+		s.checkAll()
 	})
 	err := s.drain(ctx)
 	stopCtx := ctx
@@ -84,8 +85,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // drain waits until every connection has closed and every request on a
-// worker is done, or ctx ends. The sweep on each loop closes the idle
-// connections meanwhile (see idleWhileDraining).
+// worker is done, or ctx ends. Each loop closes its idle connections
+// meanwhile (see idleWhileDraining).
 func (s *Server) drain(ctx context.Context) error {
 	t := time.NewTicker(drainPoll)
 	defer t.Stop()
@@ -100,6 +101,23 @@ func (s *Server) drain(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+// checkAll has every loop look at each of its connections now, and from
+// then on every pollInterval while the server drains (see conn.polled), so
+// that idle ones are closed.
+func (s *Server) checkAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ws := range s.workspaces {
+		_ = ws.loop.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
+			now := s.now()
+			for _, cn := range ws.conns {
+				ws.schedule(&cn.t, now, cn)
+			}
+			return nil
+		}))
 	}
 }
 

@@ -188,21 +188,32 @@ func (w *wheel) replace(list **timer) {
 }
 
 // next returns the time at which advance has work: the first fine slot
-// that holds a timer or, when none does, the start of the next coarse slot;
-// 0 when no timer is scheduled. A timer in that slot may turn out to be due
-// later (its deadline moved); advance then places it again.
+// of the current turn that holds a timer, or else the start of the first
+// coarse slot that does (or of the next coarse turn, when the overflow list
+// waits); 0 when no timer is scheduled. A timer in that slot may turn out
+// to be due later (its deadline moved); advance then places it again.
 func (w *wheel) next() int64 {
 	if w.count == 0 {
 		return 0
 	}
+	cascade := (w.tick | wheelMask) + 1 // the next fine slot that cascades
 	if w.fineCount > 0 {
-		end := (w.tick | wheelMask) + 1 // the next cascade
-		for s := w.tick + 1; s < end; s++ {
+		for s := w.tick + 1; s < cascade; s++ {
 			if w.fine[s&wheelMask] != nil {
 				return s * wheelTick
 			}
 		}
-		return end * wheelTick
+		// The rest sit in the next turn's first slots.
+		return cascade * wheelTick
 	}
-	return ((w.tick | wheelMask) + 1) * wheelTick
+	coarse := cascade >> wheelBits
+	for c := coarse; c < coarse+wheelSlots; c++ {
+		if c&wheelMask == 0 && w.overflow != nil {
+			return c << wheelBits * wheelTick
+		}
+		if w.coarse[c&wheelMask] != nil {
+			return c << wheelBits * wheelTick
+		}
+	}
+	return (coarse + wheelSlots) << wheelBits * wheelTick
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -210,4 +211,16 @@ func BenchmarkWheelIdleTick(b *testing.B) {
 			}
 		}
 	}
+}
+
+// TestSlowClockReadsTheTime checks that while the ticker is slow, deadlines
+// are computed from the time itself, not from a clock a second old.
+func TestSlowClockReadsTheTime(t *testing.T) {
+	s := &Server{}
+	s.clock.Store(1) // a tick long ago
+	assert.Equal(t, int64(1), s.now())
+	s.slowClock.Store(true)
+	before := time.Now().UnixNano()
+	assert.GreaterOrEqual(t, s.now(), before)
+	assert.GreaterOrEqual(t, s.clock.Load(), before, "the coarse clock is moved on too")
 }

@@ -294,7 +294,7 @@ func (j *job) onWritten(c gnet.Conn, err error) error {
 		pl.barrier = false
 		if cn.parser == nil && cn.need == 0 {
 			s := ws.s
-			cn.kind, cn.deadline = waitIdle, s.now()+int64(s.idleTimeout())
+			cn.wait(waitIdle, s.idleTimeout())
 		}
 	}
 	if pl.stalled {
