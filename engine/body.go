@@ -126,7 +126,8 @@ func (b *streamedBody) release() {
 var tooLarge = &codec.Error{Status: 413}
 
 // answerStreamed runs the handler for a request whose body was streamed.
-func (ws *workspace) answerStreamed(out []byte, b *streamedBody) ([]byte, bool) {
+func (cn *conn) answerStreamed(out []byte, b *streamedBody) ([]byte, bool) {
+	ws := cn.ws
 	if err := ws.reparse(b); err != nil {
 		return ws.answerError(out, err), false
 	}
@@ -135,7 +136,7 @@ func (ws *workspace) answerStreamed(out []byte, b *streamedBody) ([]byte, bool) 
 	if b.file != nil {
 		ws.hreq.SetBodyFile(b.file, b.size)
 	}
-	return ws.serve(h)
+	return cn.serve(h, len(out))
 }
 
 // reparse fills ws.req from the copied header block of b.

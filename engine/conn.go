@@ -36,6 +36,7 @@ const (
 	waitBody                   // the next bytes of a request body (408 when late)
 	waitIdle                   // the next request on a keep-alive connection (silent close)
 	waitLinger                 // the client's EOF after a half-close (close)
+	waitAnswer                 // the connection's own answer, which comes later (no timeout)
 )
 
 // conn is the state fastbase keeps per connection. It is kept small because
@@ -72,6 +73,9 @@ type conn struct {
 	// or sooner while output is on its way (see arm).
 	t      timer
 	closed bool // OnClose has run
+	// later is the connection's answer that comes later, if one is
+	// pending; nothing more is read until it is over.
+	later *pendingAnswer
 }
 
 // workspace is what one event loop needs to answer requests. Requests are
@@ -126,6 +130,10 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 	}
 	ws := cn.ws
 	s := ws.s
+	if cn.later != nil {
+		// An answer is pending: what arrives meanwhile waits its turn.
+		return gnet.None
+	}
 	if cn.pl != nil && cn.pl.final {
 		// The last request is on a worker; nothing after it is read.
 		cn.discardInbound(c)
@@ -157,7 +165,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 	out := bb.B[:0]
 	consumed, keepAlive := 0, true
 	ws.stats.inFlight.Store(1)
-	for consumed < len(buf) && keepAlive {
+	for consumed < len(buf) && keepAlive && cn.later == nil {
 		if c.OutboundBuffered()+len(out) > s.maxOutbound() {
 			cn.paused = true
 			break
@@ -180,7 +188,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 					}
 					continue
 				}
-				out, keepAlive = ws.answerStreamed(out, b)
+				out, keepAlive = cn.answerStreamed(out, b)
 				b.release()
 				continue
 			}
@@ -235,7 +243,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 					}
 					continue
 				}
-				out, keepAlive = ws.answer(out, rest[n:n+bodyLen])
+				out, keepAlive = cn.answer(out, rest[n:n+bodyLen])
 				consumed += n + bodyLen
 				continue
 			}
@@ -262,7 +270,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 	if !keepAlive {
 		return cn.closeAfterResponse(c)
 	}
-	if cn.parser == nil && cn.need == 0 && cn.body == nil && !cn.paused {
+	if cn.later == nil && cn.parser == nil && cn.need == 0 && cn.body == nil && !cn.paused {
 		cn.wait(waitIdle, s.idleTimeout())
 	} else {
 		cn.arm()
@@ -328,14 +336,18 @@ func (ws *workspace) checkBody() error {
 // answer runs the handler for the request in ws.req with the given body and
 // appends its response to out. It reports whether the connection may stay
 // open.
-func (ws *workspace) answer(out, body []byte) ([]byte, bool) {
+func (cn *conn) answer(out, body []byte) ([]byte, bool) {
+	ws := cn.ws
 	h := ws.s.Handler
 	ws.hreq.Begin(h, &ws.info, &ws.req, body, out)
-	return ws.serve(h)
+	return cn.serve(h, len(out))
 }
 
-// serve runs h for the request begun in ws.hreq and finishes it.
-func (ws *workspace) serve(h *handler.Handler) ([]byte, bool) {
+// serve runs h for the request begun in ws.hreq, whose response starts at
+// out[start:], and finishes it; an answer that comes later is taken out of
+// the batch (see deferAnswer).
+func (cn *conn) serve(h *handler.Handler, start int) ([]byte, bool) {
+	ws := cn.ws
 	if ws.s.draining.Load() {
 		ws.hreq.SetCloseConnection(true)
 	}
@@ -344,7 +356,7 @@ func (ws *workspace) serve(h *handler.Handler) ([]byte, bool) {
 	out, keepAlive := ws.hreq.Finish()
 	ws.stats.requests[codec.LookupMethod(ws.req.Method)][statusSlot(ws.hreq.Status())].Add(1)
 	ws.logRequest()
-	return out, keepAlive
+	return cn.deferAnswer(out, start, keepAlive)
 }
 
 // answerError appends the error response for a request that could not be

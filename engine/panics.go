@@ -31,6 +31,18 @@ func (s *Server) notePanic(r *handler.Request) {
 	if value == nil {
 		return
 	}
+	s.logPanic(value, stack, "method", r.Command(), "target", string(r.Parsed().Target))
+}
+
+// notePanicValue logs and counts a panic recovered outside a handler's
+// Func, such as in a StreamFunc; where says which.
+func (s *Server) notePanicValue(where string, value any, stack []byte) {
+	s.logPanic(value, stack, "in", where)
+}
+
+// logPanic counts a recovered panic and logs it, with attrs, unless a line
+// was logged less than PanicLogInterval ago.
+func (s *Server) logPanic(value any, stack []byte, attrs ...any) {
 	pl := &s.panics
 	pl.total.Add(1)
 	now := time.Now().UnixNano()
@@ -39,10 +51,8 @@ func (s *Server) notePanic(r *handler.Request) {
 		pl.suppressed.Add(1)
 		return
 	}
-	s.logger().Error("handler panicked; answered 500",
-		"method", r.Command(),
-		"target", string(r.Parsed().Target),
+	s.logger().Error("handler panicked; answered 500", append(attrs,
 		"value", fmt.Sprint(value),
 		"stack", string(stack),
-		"suppressed", pl.suppressed.Swap(0))
+		"suppressed", pl.suppressed.Swap(0))...)
 }

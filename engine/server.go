@@ -98,6 +98,14 @@ type Server struct {
 	// MaxConns caps the open connections; a connection over the cap is
 	// answered 503 and closed. Zero means no cap.
 	MaxConns int
+	// MaxDelay caps how long an answer may be held back or wait for its
+	// next piece ([handler.Request.SendAfter], [handler.Request.Stream]);
+	// zero means [DefaultMaxDelay].
+	MaxDelay time.Duration
+	// MaxPendingAnswers caps the answers that come later which one event
+	// loop holds at once; a request whose answer would be one more is
+	// answered 503. Zero means [DefaultMaxPendingAnswers].
+	MaxPendingAnswers int
 	// MaxOutboundBytes is the unsent output a connection may have before the
 	// server stops answering its pipelined requests until the client reads
 	// (back-pressure). Zero means [DefaultMaxOutboundBytes].
@@ -375,6 +383,9 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 	ev.s.open.Add(-1)
 	cn.closed = true
 	cn.ws.unschedule(&cn.t)
+	if cn.later != nil {
+		cn.later.cancel()
+	}
 	cn.releaseBody()
 	if cn.pl != nil {
 		cn.pl.close()

@@ -19,6 +19,9 @@ type Stats struct {
 	// an event loop, or handed to a worker and not yet answered (waiting
 	// for a worker, running, or waiting for the responses before it).
 	InFlight int64
+	// PendingAnswers is the number of answers that come later
+	// ([handler.Request.SendAfter], [handler.Request.Stream]) held now.
+	PendingAnswers int64
 	// WorkerQueue is the number of requests waiting for a free worker.
 	WorkerQueue int64
 	// Requests counts answered requests by method and status; only non-zero
@@ -64,6 +67,7 @@ type loopStats struct {
 	accepted, closed  atomic.Uint64
 	bytesIn, bytesOut atomic.Uint64
 	inFlight          atomic.Int64
+	pending           atomic.Int64 // answers that come later, held now
 	requests          [methodSlots][statusSlots]atomic.Uint64
 	parseErrors       [statusSlots]atomic.Uint64
 }
@@ -91,6 +95,7 @@ func (s *Server) Stats() Stats {
 		st.BytesIn += ls.bytesIn.Load()
 		st.BytesOut += ls.bytesOut.Load()
 		st.InFlight += ls.inFlight.Load()
+		st.PendingAnswers += ls.pending.Load()
 		for m := range requests {
 			for code := range requests[m] {
 				requests[m][code] += ls.requests[m][code].Load()

@@ -1,0 +1,174 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"github.com/valyala/bytebufferpool"
+
+	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/handler"
+)
+
+// Answers that come later (handler.Request.SendAfter and Stream) wait on
+// the loop's wheel, not on a goroutine: a pending answer is a small record,
+// the bytes of a held response and a timer. While one is pending, its
+// connection reads no further request: requests pipelined behind it stay in
+// the inbound buffer and are answered after it, in order.
+
+// Defaults of the [Server] fields of the same names.
+const (
+	DefaultMaxDelay          = 10 * time.Second
+	DefaultMaxPendingAnswers = 65536
+)
+
+// pendingAnswer is a response of cn that is held back (held non-nil) or
+// whose body is still being streamed (stream non-nil), or both in turn.
+type pendingAnswer struct {
+	cn        *conn
+	t         timer
+	held      *bytebufferpool.ByteBuffer // the response, written when t is due
+	stream    *handler.Stream
+	keepAlive bool // what the response's head said
+}
+
+// deferAnswer takes the response that the request just served wrote to
+// out from start on, if its handler said it comes later: it returns out
+// without the bytes that must wait, and sets cn.later, which stops the
+// batch; the connection's keep-alive is decided when the answer is over. A
+// loop over its MaxPendingAnswers answers 503 instead.
+func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool) ([]byte, bool) {
+	ws := cn.ws
+	s := ws.s
+	delay, st := ws.hreq.Later()
+	if delay <= 0 && st == nil {
+		return out, keepAlive
+	}
+	if ws.stats.pending.Load() >= int64(s.maxPendingAnswers()) {
+		if st != nil {
+			st.Cancel()
+		}
+		return ws.answerError(out[:start], tooManyPending), false
+	}
+	p := &pendingAnswer{cn: cn, stream: st, keepAlive: keepAlive}
+	now := time.Now().UnixNano()
+	at := now
+	if delay = min(delay, s.maxDelay()); delay > 0 {
+		p.held = bytebufferpool.Get()
+		p.held.B = append(p.held.B[:0], out[start:]...)
+		out = out[:start]
+		at += int64(delay)
+	} else {
+		at += int64(min(st.Wait(), s.maxDelay()))
+	}
+	ws.stats.pending.Add(1)
+	cn.later = p
+	cn.kind, cn.deadline = waitAnswer, never
+	ws.schedule(&p.t, at, p)
+	return out, true
+}
+
+// tooManyPending refuses an answer that would come later when the loop
+// holds MaxPendingAnswers already.
+var tooManyPending = &codec.Error{Status: 503, Message: "Too many pending answers"}
+
+// never is a deadline that does not come: a connection waiting on its own
+// pending answer is not idle, and is cut only by the write timeout.
+const never = int64(1<<63 - 1)
+
+// expire is the pending answer's timer: it writes the held response, or
+// the stream's next piece, and finishes the answer when it is over.
+func (p *pendingAnswer) expire(now int64) {
+	cn := p.cn
+	if cn.closed {
+		return
+	}
+	ws := cn.ws
+	s := ws.s
+	c := cn.c
+	if p.held != nil {
+		ws.send(c, p.held.B)
+		bytebufferpool.Put(p.held)
+		p.held = nil
+		if p.stream != nil {
+			ws.schedule(&p.t, now+int64(min(p.stream.Wait(), s.maxDelay())), p)
+			return
+		}
+		p.finish(true)
+		return
+	}
+	if c.OutboundBuffered() > s.maxOutbound() {
+		// The client does not read: the next piece waits until the output
+		// has gone down (the write timeout cuts a client that never reads).
+		ws.schedule(&p.t, now+int64(pollInterval), p)
+		return
+	}
+	bb := bytebufferpool.Get()
+	out, done := p.stream.Next(bb.B[:0])
+	ws.send(c, out)
+	bb.B = out
+	bytebufferpool.Put(bb)
+	if v, stack := p.stream.Panic(); v != nil {
+		s.notePanicValue("stream", v, stack)
+	}
+	if !done {
+		ws.schedule(&p.t, now+int64(min(p.stream.Wait(), s.maxDelay())), p)
+		return
+	}
+	p.finish(p.stream.KeepAlive())
+}
+
+// send writes b to c and counts it.
+func (ws *workspace) send(c gnet.Conn, b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	ws.stats.bytesOut.Add(uint64(len(b)))
+	_, _ = c.Write(b)
+}
+
+// finish ends the pending answer once its last byte is written: the
+// connection closes after it, or goes on with the requests that arrived
+// meanwhile.
+func (p *pendingAnswer) finish(streamKeepAlive bool) {
+	cn := p.cn
+	ws := cn.ws
+	cn.later = nil
+	ws.stats.pending.Add(-1)
+	c := cn.c
+	if !p.keepAlive || !streamKeepAlive || ws.s.draining.Load() {
+		if cn.closeAfterResponse(c) == gnet.Close {
+			_ = ws.loop.Close(c)
+		}
+		return
+	}
+	cn.wait(waitIdle, ws.s.idleTimeout())
+	if c.InboundBuffered() > 0 && cn.onTraffic(c) == gnet.Close {
+		_ = ws.loop.Close(c)
+	}
+}
+
+// cancel drops the pending answer of a connection that has closed: its
+// timer, its held bytes and its stream.
+func (p *pendingAnswer) cancel() {
+	ws := p.cn.ws
+	ws.unschedule(&p.t)
+	if p.held != nil {
+		bytebufferpool.Put(p.held)
+		p.held = nil
+	}
+	if p.stream != nil {
+		p.stream.Cancel()
+	}
+	ws.stats.pending.Add(-1)
+	p.cn.later = nil
+}
+
+func (s *Server) maxDelay() time.Duration { return orDefault(s.MaxDelay, DefaultMaxDelay) }
+
+func (s *Server) maxPendingAnswers() int {
+	if s.MaxPendingAnswers > 0 {
+		return s.MaxPendingAnswers
+	}
+	return DefaultMaxPendingAnswers
+}
