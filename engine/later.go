@@ -30,6 +30,7 @@ type pendingAnswer struct {
 	held      *bytebufferpool.ByteBuffer // the response, written when t is due
 	stream    *handler.Stream
 	keepAlive bool // what the response's head said
+	job       *job // the worker's job the answer is for; nil when answered on the loop
 }
 
 // deferAnswer takes the response that the request just served wrote to
@@ -66,6 +67,38 @@ func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool) ([]byte, bool
 	cn.kind, cn.deadline = waitAnswer, never
 	ws.schedule(&p.t, at, p)
 	return out, true
+}
+
+// holdJob takes over, on the loop, a response that a worker's handler
+// said comes later, once every response before it on the connection has
+// been written (see pipeline.flush). It is the loop's deferAnswer for a
+// job; the job is retired when the answer is over.
+func (cn *conn) holdJob(j *job) {
+	if cn.closed {
+		pl := j.pl // retire recycles j
+		pl.mu.Lock()
+		pl.retire(j)
+		pl.flush()
+		pl.mu.Unlock()
+		return
+	}
+	ws := cn.ws
+	s := ws.s
+	p := &pendingAnswer{cn: cn, stream: j.stream, keepAlive: j.keepAlive, job: j}
+	now := time.Now().UnixNano()
+	at := now
+	if delay := min(j.delay, s.maxDelay()); delay > 0 {
+		p.held, j.out = j.out, nil
+		at += int64(delay)
+	} else {
+		ws.send(cn.c, j.out.B) // the head and first piece go now
+		bytebufferpool.Put(j.out)
+		j.out = nil
+		at += int64(min(j.stream.Wait(), s.maxDelay()))
+	}
+	ws.stats.pending.Add(1)
+	cn.later = p
+	ws.schedule(&p.t, at, p)
 }
 
 // tooManyPending refuses an answer that would come later when the loop
@@ -136,6 +169,22 @@ func (p *pendingAnswer) finish(streamKeepAlive bool) {
 	cn.later = nil
 	ws.stats.pending.Add(-1)
 	c := cn.c
+	if j := p.job; j != nil {
+		// The worker's pipeline goes on: the responses after this one are
+		// written, and the job is done as if AsyncWrite had written it.
+		j.keepAlive = p.keepAlive && streamKeepAlive
+		pl := j.pl
+		pl.mu.Lock()
+		pl.holding = false
+		if !j.keepAlive {
+			pl.closing = true
+		}
+		pl.flush()
+		pl.mu.Unlock()
+		_ = j.onWritten(c, nil)
+		cn.resume(c)
+		return
+	}
 	if !p.keepAlive || !streamKeepAlive || ws.s.draining.Load() {
 		if cn.closeAfterResponse(c) == gnet.Close {
 			_ = ws.loop.Close(c)
@@ -143,8 +192,18 @@ func (p *pendingAnswer) finish(streamKeepAlive bool) {
 		return
 	}
 	cn.wait(waitIdle, ws.s.idleTimeout())
-	if c.InboundBuffered() > 0 && cn.onTraffic(c) == gnet.Close {
-		_ = ws.loop.Close(c)
+	cn.resume(c)
+}
+
+// resume reads the requests that arrived while an answer was pending: a
+// wake-up that came meanwhile found the connection waiting and read
+// nothing.
+func (cn *conn) resume(c gnet.Conn) {
+	if cn.closed || cn.later != nil || cn.state != stateOpen || c.InboundBuffered() == 0 {
+		return
+	}
+	if cn.onTraffic(c) == gnet.Close {
+		_ = cn.ws.loop.Close(c)
 	}
 }
 
@@ -162,6 +221,13 @@ func (p *pendingAnswer) cancel() {
 	}
 	ws.stats.pending.Add(-1)
 	p.cn.later = nil
+	if j := p.job; j != nil {
+		pl := j.pl // retire recycles j
+		pl.mu.Lock()
+		pl.retire(j)
+		pl.flush() // the connection is gone: drops what waited behind
+		pl.mu.Unlock()
+	}
 }
 
 func (s *Server) maxDelay() time.Duration { return orDefault(s.MaxDelay, DefaultMaxDelay) }

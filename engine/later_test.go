@@ -250,3 +250,60 @@ func TestShutdownFinishesPendingAnswers(t *testing.T) {
 type runnable func()
 
 func (f runnable) Run(context.Context) error { f(); return nil }
+
+// TestWorkersAndDelaysShareTheOrder pipelines requests answered on the loop,
+// on workers (POST) and later (delays, on both), on one connection: the
+// answers come back in request order.
+func TestWorkersAndDelaysShareTheOrder(t *testing.T) {
+	for _, workers := range []int{0, 4} {
+		t.Run("workers="+strconv.Itoa(workers), func(t *testing.T) {
+			srv := &Server{Handler: laterHandler(), Workers: workers}
+			addr := startServer(t, srv)
+			rc := dial(t, addr)
+			var b strings.Builder
+			var methods []string
+			for i := range 16 {
+				method := "GET"
+				if i%3 == 1 {
+					method = "POST"
+				}
+				target := fmt.Sprintf("/delay?ms=%d&i=%d", rand.IntN(30), i)
+				if i%4 == 0 {
+					target = fmt.Sprintf("/now?i=%d", i)
+				}
+				fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", method, target)
+				methods = append(methods, method)
+			}
+			b.WriteString("POST /stream?n=3&ms=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+			b.WriteString("GET /now?i=99 HTTP/1.1\r\nHost: x\r\n\r\n")
+			rc.send(b.String())
+			for i, m := range methods {
+				assert.Equal(t, strconv.Itoa(i), bodyOf(t, rc.response(m)), "answer %d", i)
+			}
+			assert.Equal(t, "piece 0\npiece 1\npiece 2\n", bodyOf(t, rc.response("POST")))
+			assert.Equal(t, "99", bodyOf(t, rc.response("GET")))
+			require.Eventually(t, func() bool {
+				st := srv.Stats()
+				return st.PendingAnswers == 0 && st.InFlight == 0
+			}, 5*time.Second, 5*time.Millisecond)
+		})
+	}
+}
+
+// TestWorkerDelayClientGone closes the client while a worker's answer is
+// held: the job is retired and nothing stays in flight.
+func TestWorkerDelayClientGone(t *testing.T) {
+	srv := &Server{Handler: laterHandler(), Workers: 2}
+	addr := startServer(t, srv)
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	_, err = io.WriteString(c, "POST /delay?ms=5000 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"+
+		"GET /now HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return srv.Stats().PendingAnswers == 1 }, 5*time.Second, 5*time.Millisecond)
+	c.Close()
+	require.Eventually(t, func() bool {
+		st := srv.Stats()
+		return st.PendingAnswers == 0 && st.InFlight == 0 && st.ConnsOpen == 0
+	}, 5*time.Second, 5*time.Millisecond)
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"os"
 	"strconv"
 	"sync"
@@ -128,6 +129,7 @@ func (w *worker) serve(j *job) {
 		w.hreq.SetCloseConnection(true)
 	}
 	j.out.B, j.keepAlive = w.hreq.Finish()
+	j.delay, j.stream = w.hreq.Later()
 	j.status = w.hreq.Status()
 	if s.AccessLog != nil {
 		j.log = handler.AppendRequestLog(j.log[:0], &w.hreq, time.Now())
@@ -218,10 +220,19 @@ type job struct {
 	next     *job // under pl.mu: the connection's next job in request order
 	released atomic.Bool
 
+	// delay and stream are what of the response comes later (see
+	// handler.Request.Later): the loop holds it (see holdJob).
+	delay  time.Duration
+	stream *handler.Stream
+
 	// written is j.onWritten, bound once per pooled job so that handing it
-	// to AsyncWrite does not allocate.
+	// to AsyncWrite does not allocate; hold is j's holdJob, for Execute.
 	written gnet.AsyncCallback
+	hold    gnet.RunnableFunc
 }
+
+// later reports whether j's response comes later.
+func (j *job) later() bool { return j.delay > 0 || j.stream != nil }
 
 // jobPool holds idle jobs. Its New is set in init: a job's callback leads
 // back to the pool, which a variable's initializer may not refer to.
@@ -231,6 +242,7 @@ func init() {
 	jobPool.New = func() any {
 		j := new(job)
 		j.written = j.onWritten
+		j.hold = func(context.Context) error { j.cn.holdJob(j); return nil }
 		return j
 	}
 }
@@ -260,7 +272,7 @@ func (j *job) free() {
 		bytebufferpool.Put(j.out)
 	}
 	log := j.log[:0]
-	*j = job{log: log, written: j.written}
+	*j = job{log: log, written: j.written, hold: j.hold}
 	jobPool.Put(j)
 }
 
@@ -271,7 +283,7 @@ func (j *job) free() {
 func (j *job) onWritten(c gnet.Conn, err error) error {
 	cn, pl := j.cn, j.pl
 	ws := cn.ws
-	if err == nil {
+	if err == nil && j.out != nil {
 		ws.stats.bytesOut.Add(uint64(len(j.out.B)))
 	}
 	ws.stats.requests[j.method][statusSlot(j.status)].Add(1)
@@ -312,6 +324,7 @@ type pipeline struct {
 	mu         sync.Mutex
 	head, tail *job // dispatched jobs not yet written, in request order
 	closing    bool // a response that closes the connection went out; later ones are dropped
+	holding    bool // the response at the head comes later: the loop holds it
 	gone       atomic.Bool
 	pending    atomic.Int32 // dispatched jobs not yet written or dropped
 	waiting    atomic.Bool  // registered with the pool for room in its queue
@@ -328,7 +341,14 @@ func (pl *pipeline) finish(j *job) {
 	pl.mu.Lock()
 	defer pl.mu.Unlock()
 	j.done = true
-	for pl.head != nil && pl.head.done {
+	pl.flush()
+}
+
+// flush writes, in order, every ready response at the head of the pipeline,
+// up to one that comes later, which it hands to the loop (holdJob) and
+// waits for. It is called with pl.mu held.
+func (pl *pipeline) flush() {
+	for pl.head != nil && pl.head.done && (!pl.holding || pl.gone.Load()) {
 		k := pl.head
 		pl.head = k.next
 		if pl.head == nil {
@@ -340,6 +360,13 @@ func (pl *pipeline) finish(j *job) {
 		}
 		if !k.keepAlive {
 			pl.closing = true
+		}
+		if k.later() {
+			pl.holding = true
+			if k.cn.ws.loop.Execute(context.Background(), k.hold) != nil {
+				pl.retire(k) // the loop is gone
+			}
+			return
 		}
 		if err := k.c.AsyncWrite(k.out.B, k.written); err != nil {
 			// The loop is gone and the callback will not run.
