@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
-	"syscall"
 
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
@@ -92,7 +91,8 @@ type Server struct {
 	// [DefaultWriteTimeout].
 	WriteTimeout time.Duration
 	// MaxConns caps the open connections; a connection over the cap is
-	// answered 503 and closed. Zero means no cap.
+	// answered 503 and closed. Zero means [DefaultMaxConns], what the
+	// process's descriptor limit allows; a negative value means no cap.
 	MaxConns int
 	// MaxOutboundBytes is the unsent output a connection may have before the
 	// server stops answering its pipelined requests until the client reads
@@ -123,7 +123,10 @@ type Server struct {
 	stopped   chan struct{} // closed when ListenAndServe returns
 	readyOnce sync.Once
 	listen    net.Addr
-	gnetEng   gnet.Engine
+	acceptor  *acceptor
+	quit      chan struct{} // closed when the event loops are to stop
+	quitOnce  sync.Once
+	maxConns  int // MaxConns or its default, set by ListenAndServe
 
 	mu         sync.Mutex
 	workspaces []*workspace // one per event loop, in order of first use
@@ -166,18 +169,38 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		_ = s.Shutdown(sctx)
 	})
 	defer stop()
-	err := gnet.Run(&events{s: s}, "tcp://"+addr,
+	lns, err := s.openListeners(addr, loops)
+	if err != nil {
+		return err
+	}
+	s.maxConns = s.MaxConns
+	if s.maxConns == 0 {
+		s.maxConns = DefaultMaxConns(loops)
+	}
+	cli, err := gnet.NewClient(&events{s: s},
 		gnet.WithMulticore(loops > 1),
 		gnet.WithNumEventLoop(loops),
-		gnet.WithReusePort(s.ReusePort || IsPreforkChild()),
-		gnet.WithReuseAddr(true),
 		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
 		gnet.WithTicker(true),
 		gnet.WithLogger(gnetLogger{s.logger()}),
 	)
+	if err == nil {
+		err = cli.Start()
+	}
 	if err != nil {
+		closeListeners(lns)
 		return err
 	}
+	s.listen = lns[0].Addr()
+	s.acceptor = newAcceptor(s, cli, lns)
+	s.logger().Debug("listening", "addr", s.listen, "listeners", len(lns), "max_conns", s.maxConns)
+	close(s.ready)
+	<-s.quit
+	// Shutdown has drained what it could: stop the loops, which closes the
+	// connections still open.
+	s.acceptor.close()
+	s.acceptor.wait()
+	_ = cli.Stop()
 	return ErrServerClosed
 }
 
@@ -202,6 +225,7 @@ func (s *Server) init() {
 	s.readyOnce.Do(func() {
 		s.ready = make(chan struct{})
 		s.stopped = make(chan struct{})
+		s.quit = make(chan struct{})
 		s.clock.Store(time.Now().UnixNano())
 	})
 }
@@ -303,42 +327,13 @@ type events struct {
 	s *Server
 }
 
-func (ev *events) OnBoot(eng gnet.Engine) gnet.Action {
-	s := ev.s
-	s.gnetEng = eng
-	s.listen = boundAddr(eng)
-	s.logger().Debug("listening", "addr", s.listen)
-	close(s.ready)
-	return gnet.None
-}
-
-// boundAddr asks the kernel which address the listener has.
-func boundAddr(eng gnet.Engine) net.Addr {
-	fd, err := eng.Dup()
-	if err != nil {
-		return nil
-	}
-	defer syscall.Close(fd)
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		return nil
-	}
-	switch a := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return &net.TCPAddr{IP: net.IP(a.Addr[:]).To16(), Port: a.Port}
-	case *syscall.SockaddrInet6:
-		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}
-	}
-	return nil
-}
-
 func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	s := ev.s
 	ws := s.workspaceFor(c.EventLoop())
 	cn := &conn{c: c, ws: ws, kind: waitHeader, deadline: s.now() + int64(s.headerTimeout())}
 	c.SetContext(cn)
 	ws.add(cn)
-	if open := s.open.Add(1); s.MaxConns > 0 && open > int64(s.MaxConns) {
+	if open := s.open.Add(1); s.maxConns > 0 && open > int64(s.maxConns) {
 		return nil, cn.refuse(c, overloaded)
 	}
 	return nil, gnet.None

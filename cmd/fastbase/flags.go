@@ -124,7 +124,8 @@ func newFlagSet(c *config) *flag.FlagSet {
 	c.bodyMemoryBytes = engine.DefaultBodyMemoryBytes
 	fs.Var(sizeValue{&c.bodyMemoryBytes, 1, 1 << 40}, "body-memory-bytes",
 		"hold a request body of up to `size` in memory; a larger or chunked one is read as it arrives and spooled to a temporary file")
-	fs.Var(intValue{&c.maxConns, 0, 10_000_000}, "max-conns", "answer 503 and close a connection beyond `n` open ones; 0 means no limit")
+	fs.Var(intValue{&c.maxConns, -1, 10_000_000}, "max-conns",
+		"answer 503 and close a connection beyond `n` open ones; 0 derives n from the descriptor limit (RLIMIT_NOFILE less headroom), -1 means no limit")
 
 	c.formMaxParts = codec.DefaultMaxParts
 	fs.Var(intValue{&c.formMaxParts, 1, 1_000_000}, "form-max-parts", "answer 400 to a form with more than `n` fields or parts")

@@ -34,6 +34,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	"github.com/fastbase/fastbase/accesslog"
@@ -262,8 +263,20 @@ func startAttrs(c *config, srv *engine.Server, adminAddr net.Addr) []any {
 	}
 	return []any{
 		"addr", srv.ListenAddr().String(), "handler", c.handler, "protocol", c.proto,
-		"loops", loops, "workers", c.workers, "access_log", accessLog, "admin", adm, "pid", os.Getpid(),
+		"loops", loops, "workers", c.workers, "max_conns", maxConnsText(c.maxConns, loops),
+		"access_log", accessLog, "admin", adm, "pid", os.Getpid(),
 	}
+}
+
+// maxConnsText is the connection cap that -max-conns n gives, for the log.
+func maxConnsText(n, loops int) string {
+	switch {
+	case n < 0:
+		return "none"
+	case n == 0:
+		n = engine.DefaultMaxConns(loops)
+	}
+	return strconv.Itoa(n)
 }
 
 // openAccessLog returns the non-blocking access-log writer for path (empty:
