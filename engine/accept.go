@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -95,6 +96,7 @@ func newAcceptor(s *Server, cli *gnet.Client, lns []*net.TCPListener) *acceptor 
 	a := &acceptor{s: s, cli: cli, lns: lns, quit: make(chan struct{})}
 	a.fail.logger = s.logger()
 	a.fail.msg = "accept failing; backing off, serving the open connections"
+	a.fail.okMsg = "accepting again"
 	for _, ln := range lns {
 		a.wg.Add(1)
 		go a.run(ln)
@@ -150,15 +152,19 @@ func (a *acceptor) run(ln *net.TCPListener) {
 }
 
 // failureLog reports a failure that can repeat thousands of times a second
-// without flooding the log: the first one at once, then at most one line per
-// failureLogInterval with the count since the last line, and, when recovered
-// is used, one line once the failures stop.
+// without flooding the log: the first one (or the first with another errno)
+// at once, then at most one line per failureLogInterval with the count
+// since the last line, and, when recovered is used, one line once the
+// failures stop.
 type failureLog struct {
 	logger *slog.Logger
-	msg    string
+	msg    string // the line of a failure
+	// okMsg is the line of the first success after failures; its count
+	// is "failures".
+	okMsg string
 
+	failing atomic.Bool // failures since the last recovery
 	mu      sync.Mutex
-	failing bool      // failures since the last recovery
 	count   int64     // failures not yet logged
 	total   int64     // failures since the last recovery
 	logged  time.Time // when the last line was written
@@ -169,28 +175,33 @@ type failureLog struct {
 func (f *failureLog) record(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.failing = true
+	f.failing.Store(true)
 	f.count++
 	f.total++
+	errno := errnoName(err)
+	changed := f.last == nil || errno != errnoName(f.last)
 	f.last = err
 	now := time.Now()
-	if !f.logged.IsZero() && now.Sub(f.logged) < failureLogInterval {
+	if !changed && now.Sub(f.logged) < failureLogInterval {
 		return
 	}
-	f.logger.Warn(f.msg, "count", f.count, "errno", errnoName(err), "err", err)
+	f.logger.Warn(f.msg, "count", f.count, "errno", errno, "err", err)
 	f.logged, f.count = now, 0
 }
 
 // recovered logs, once, that the failures have stopped. It is cheap when
 // nothing failed.
 func (f *failureLog) recovered() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.failing {
+	if !f.failing.Load() {
 		return
 	}
-	f.logger.Info("accepting again", "failed_accepts", f.total, "errno", errnoName(f.last))
-	f.failing, f.count, f.total, f.logged = false, 0, 0, time.Time{}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failing.Load() {
+		f.logger.Info(f.okMsg, "failures", f.total, "errno", errnoName(f.last))
+	}
+	f.failing.Store(false)
+	f.count, f.total, f.logged = 0, 0, time.Time{}
 }
 
 // errnoNames names the errors that a server out of a resource meets, for the

@@ -181,7 +181,7 @@ func TestDescriptorLimitIsSurvived(t *testing.T) {
 	assert.NoError(t, ch.stop(t), "exit 0 on SIGTERM")
 	log := ch.stderr.String()
 	assert.Regexp(t, `accept failing.* count=1 errno=EMFILE`, log)
-	assert.Regexp(t, `accepting again" failed_accepts=[0-9]+ errno=EMFILE`, log)
+	assert.Regexp(t, `accepting again" failures=[0-9]+ errno=EMFILE`, log)
 	assert.NotContains(t, log, "level=ERROR")
 }
 

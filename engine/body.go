@@ -95,23 +95,44 @@ func (b *streamedBody) store(p []byte, s *Server) error {
 		}
 		return b.spill(s)
 	}
-	_, err := b.file.Write(p)
-	return err
+	return b.write(s, p)
+}
+
+// write appends p to the spool file.
+func (b *streamedBody) write(s *Server, p []byte) error {
+	if _, err := spoolWrite(b.file, p); err != nil {
+		return s.spoolFailed(err)
+	}
+	return nil
 }
 
 // spill moves the body held in memory to a new temporary file. The file is
 // unlinked as soon as it is created: it lives as long as the descriptor, so
 // no file is left behind whatever happens to the connection or the process.
 func (b *streamedBody) spill(s *Server) error {
-	f, err := os.CreateTemp(s.BodyTempDir, "fastbase-body-*")
+	f, err := spoolCreate(s.BodyTempDir, "fastbase-body-*")
 	if err != nil {
-		return err
+		return s.spoolFailed(err)
 	}
 	_ = os.Remove(f.Name())
 	b.file = f
-	_, err = f.Write(b.mem)
+	err = b.write(s, b.mem)
 	b.mem = nil
 	return err
+}
+
+// The file calls of spooling, replaced by tests to inject failures.
+var (
+	spoolCreate = os.CreateTemp
+	spoolWrite  = (*os.File).Write
+)
+
+// spoolFailed logs a failure to store a body (once per interval, with the
+// count and the errno) and returns the answer: 507 when the disk is full,
+// 503 otherwise, never the client's 400.
+func (s *Server) spoolFailed(err error) error {
+	s.spoolFailures.record(err)
+	return codec.StorageError(err)
 }
 
 // release closes the spool file, if any.

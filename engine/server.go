@@ -137,6 +137,8 @@ type Server struct {
 	drainOnce sync.Once    // the first Shutdown stops accepting
 	pool      *workerPool  // nil when every request runs on the event loops
 	lastDate  int64        // unix second of the cached Date value (OnTick only)
+
+	spoolFailures failureLog // failures to store a request body
 }
 
 // ListenAndServe listens on s.Addr and serves until ctx is cancelled or
@@ -227,6 +229,8 @@ func (s *Server) init() {
 		s.stopped = make(chan struct{})
 		s.quit = make(chan struct{})
 		s.clock.Store(time.Now().UnixNano())
+		s.spoolFailures.logger = s.logger()
+		s.spoolFailures.msg = "cannot spool a request body; answering 507 (no space) or 503"
 	})
 }
 
