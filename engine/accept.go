@@ -185,7 +185,11 @@ func (f *failureLog) record(err error) {
 	if !changed && now.Sub(f.logged) < failureLogInterval {
 		return
 	}
-	f.logger.Warn(f.msg, "count", f.count, "errno", errno, "err", err)
+	if errno == "" {
+		f.logger.Warn(f.msg, "count", f.count, "err", err)
+	} else {
+		f.logger.Warn(f.msg, "count", f.count, "errno", errno, "err", err)
+	}
 	f.logged, f.count = now, 0
 }
 

@@ -32,11 +32,18 @@ type streamedBody struct {
 	scratch   []byte // decoded chunk data on its way to the file
 }
 
-// streamBody reports whether the request in ws.req has a body that must be
-// streamed rather than waited for in the inbound buffer.
-func (ws *workspace) streamBody() bool {
+// streamBody reports whether the request in ws.req, whose header block is
+// headerLen bytes of the available ones, has a body that must be streamed
+// rather than waited for in the inbound buffer: a chunked one, one over
+// BodyMemoryBytes, and one that has not all arrived and would not fit in
+// MaxInboundBytes with its header block.
+func (ws *workspace) streamBody(headerLen, available int) bool {
 	r := &ws.req
-	return r.Chunked || r.ContentLength > ws.s.bodyMemory()
+	if r.Chunked || r.ContentLength > ws.s.bodyMemory() {
+		return true
+	}
+	total := int64(headerLen) + r.ContentLength
+	return total > int64(available) && total > int64(ws.s.maxInbound())
 }
 
 // startBody begins streaming the body of the request whose header block is

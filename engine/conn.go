@@ -64,6 +64,7 @@ type conn struct {
 	// the last sweep and when it last went down.
 	outSeen   int
 	outSince  int64
+	held      int   // bytes held at the last count (see holding)
 	index     int32 // position in ws.conns
 	state     connState
 	kind      waitKind
@@ -88,6 +89,10 @@ type workspace struct {
 	log    []byte  // access-log lines of the current batch
 	conns  []*conn // the loop's connections, for the sweep
 	stats  loopStats
+	// held is what the loop's connections hold, as last counted, against
+	// the loop's share of MaxBufferedBytes; victims is scratch for shed.
+	held    int64
+	victims []*conn
 	// sweeper runs sweep on the loop; made once so that OnTick does not
 	// allocate a closure per tick.
 	sweeper gnet.RunnableFunc
@@ -122,42 +127,15 @@ func (ws *workspace) remove(cn *conn) {
 
 // onTraffic answers every complete request that has arrived on c.
 func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
-	switch cn.state {
-	case stateFlushing:
-		cn.discardInbound(c)
-		return cn.finishClose(c)
-	case stateLingering:
-		cn.discardInbound(c)
-		return gnet.None
-	}
-	ws := cn.ws
-	s := ws.s
-	if cn.pl != nil && cn.pl.final {
-		// The last request is on a worker; nothing after it is read.
-		cn.discardInbound(c)
-		return gnet.None
-	}
-	if cn.paused {
-		// The client sends faster than it reads. Its requests wait in the
-		// inbound buffer; past the cap it is cut off, as nothing else bounds
-		// gnet's buffer.
-		if c.InboundBuffered() > s.maxInbound() {
-			return gnet.Close
-		}
-		if c.OutboundBuffered() > s.maxOutbound()/2 {
-			return gnet.None
-		}
-		cn.paused = false
-	}
-	if cn.need > 0 && c.InboundBuffered() < cn.need {
-		cn.deadline = s.now() + int64(s.headerTimeout())
-		return gnet.None
+	if action, wait := cn.gate(c); wait {
+		return action
 	}
 	buf, err := c.Peek(-1)
 	if err != nil || len(buf) == 0 {
 		return gnet.None
 	}
-
+	ws := cn.ws
+	s := ws.s
 	ws.fillConnInfo(c)
 	bb := bytebufferpool.Get()
 	out := bb.B[:0]
@@ -209,7 +187,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 			break
 		}
 		cn.parser = nil
-		if err == nil && ws.streamBody() {
+		if err == nil && ws.streamBody(n, len(rest)) {
 			if s.pool != nil && cn.busy() {
 				// Its answer must follow those still on workers, and
 				// a body is streamed only when none is pending.
@@ -272,6 +250,45 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		cn.kind, cn.deadline = waitIdle, s.now()+int64(s.idleTimeout())
 	}
 	return gnet.None
+}
+
+// gate decides whether the bytes that arrived on c are to be parsed now.
+// When they are not, it reports wait and the action to return: a closing
+// connection drops them, a client that holds more unconsumed input than
+// MaxInboundBytes is cut off (gnet cannot stop reading it), and a paused
+// connection or a body still on its way waits.
+func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
+	switch cn.state {
+	case stateFlushing:
+		cn.discardInbound(c)
+		return cn.finishClose(c), true
+	case stateLingering:
+		cn.discardInbound(c)
+		return gnet.None, true
+	}
+	s := cn.ws.s
+	if cn.pl != nil && cn.pl.final {
+		// The last request is on a worker; nothing after it is read.
+		cn.discardInbound(c)
+		return gnet.None, true
+	}
+	if c.InboundBuffered() > s.maxInbound()+readChunk {
+		cn.ws.stats.cutInbound.Add(1)
+		return gnet.Close, true
+	}
+	if cn.paused {
+		// The client sends faster than it reads: its requests wait in the
+		// inbound buffer until half of the output has left.
+		if c.OutboundBuffered() > s.maxOutbound()/2 {
+			return gnet.None, true
+		}
+		cn.paused = false
+	}
+	if cn.need > 0 && c.InboundBuffered() < cn.need {
+		cn.deadline = s.now() + int64(s.headerTimeout())
+		return gnet.None, true
+	}
+	return gnet.None, false
 }
 
 // waitForHeader keeps the parser p, which has started on a header block
@@ -464,6 +481,7 @@ func (ws *workspace) sweep(now int64) {
 			_ = ws.loop.Close(cn.c)
 		}
 	}
+	ws.shed(nil)
 }
 
 // check looks at one connection's deadlines at time now.

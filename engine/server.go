@@ -9,6 +9,7 @@ import (
 	"net"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,8 +33,15 @@ const (
 	DefaultHeaderTimeout    = 10 * time.Second
 	DefaultIdleTimeout      = 60 * time.Second
 	DefaultWriteTimeout     = 30 * time.Second
-	DefaultMaxOutboundBytes = 4 << 20
+	DefaultMaxOutboundBytes = 128 << 10
+	DefaultMaxInboundBytes  = 128 << 10
+	DefaultMaxBufferedBytes = 64 << 20
 )
+
+// readChunk is what gnet reads from a socket at a time (its default
+// ReadBufferCap): a connection's inbound buffer may pass a bound by this
+// much before the engine sees it.
+const readChunk = 64 << 10
 
 // lingerTime is how long a half-closed connection may keep sending before it
 // is closed outright. It only applies to connections whose client had sent
@@ -98,6 +106,21 @@ type Server struct {
 	// server stops answering its pipelined requests until the client reads
 	// (back-pressure). Zero means [DefaultMaxOutboundBytes].
 	MaxOutboundBytes int
+	// MaxInboundBytes bounds what a connection may have received and not
+	// yet consumed: pipelined requests waiting for their turn, and a
+	// request body waiting to be whole in memory (a longer one is read as
+	// it arrives, see BodyMemoryBytes). gnet reads whatever a socket holds
+	// and cannot stop reading one connection, so a client past this bound
+	// (by a read of 64 KiB at most) is cut off. It is at least the header
+	// block limit plus 64 KiB. Zero means [DefaultMaxInboundBytes].
+	MaxInboundBytes int
+	// MaxBufferedBytes is the budget of all connections together: bytes
+	// received and not consumed, output not yet taken by the kernel, and
+	// bodies being read into memory. Past it, the connections holding the
+	// most are cut until the rest fit in seven eighths of it. Each of the
+	// Loops event loops enforces its share. Zero means
+	// [DefaultMaxBufferedBytes]; negative means no budget.
+	MaxBufferedBytes int64
 	// Workers is the size of a pool of goroutines that run the handler, the
 	// ThreadingMixIn of fastbase: with Workers > 0 every request is copied
 	// out of the event loop's buffers and answered on a worker, so a handler
@@ -126,7 +149,8 @@ type Server struct {
 	acceptor  *acceptor
 	quit      chan struct{} // closed when the event loops are to stop
 	quitOnce  sync.Once
-	maxConns  int // MaxConns or its default, set by ListenAndServe
+	maxConns  int   // MaxConns or its default, set by ListenAndServe
+	budget    int64 // each loop's share of MaxBufferedBytes; 0 for none
 
 	mu         sync.Mutex
 	workspaces []*workspace // one per event loop, in order of first use
@@ -139,6 +163,7 @@ type Server struct {
 	lastDate  int64        // unix second of the cached Date value (OnTick only)
 
 	spoolFailures failureLog // failures to store a request body
+	budgetCuts    failureLog // connections cut over MaxBufferedBytes
 }
 
 // ListenAndServe listens on s.Addr and serves until ctx is cancelled or
@@ -175,6 +200,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.budget = s.loopBudget(loops)
 	s.maxConns = s.MaxConns
 	if s.maxConns == 0 {
 		s.maxConns = DefaultMaxConns(loops)
@@ -231,6 +257,8 @@ func (s *Server) init() {
 		s.clock.Store(time.Now().UnixNano())
 		s.spoolFailures.logger = s.logger()
 		s.spoolFailures.msg = "cannot spool a request body; answering 507 (no space) or 503"
+		s.budgetCuts.logger = s.logger()
+		s.budgetCuts.msg = "connections over the memory budget (-max-buffered-bytes); cutting those holding the most"
 	})
 }
 
@@ -275,9 +303,27 @@ func (s *Server) maxOutbound() int {
 	return DefaultMaxOutboundBytes
 }
 
-// maxInbound is how many bytes of pipelined requests a paused connection may
-// hold: as much as it may have waiting on the way out.
-func (s *Server) maxInbound() int { return s.maxOutbound() }
+// maxInbound is how many unconsumed bytes a connection may hold before it
+// is cut off; see MaxInboundBytes.
+func (s *Server) maxInbound() int {
+	n := DefaultMaxInboundBytes
+	if s.MaxInboundBytes > 0 {
+		n = s.MaxInboundBytes
+	}
+	return max(n, s.limits().MaxHeaderBytes+readChunk)
+}
+
+// loopBudget is the share of MaxBufferedBytes of one of loops event loops;
+// 0 means no budget.
+func (s *Server) loopBudget(loops int) int64 {
+	switch {
+	case s.MaxBufferedBytes < 0:
+		return 0
+	case s.MaxBufferedBytes == 0:
+		return DefaultMaxBufferedBytes / int64(loops)
+	}
+	return max(s.MaxBufferedBytes/int64(loops), 1)
+}
 
 // Draining reports whether [Server.Shutdown] has begun: a load balancer's
 // health check should stop sending new clients.
@@ -352,6 +398,7 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 		return gnet.None
 	}
 	ev.s.open.Add(-1)
+	cn.ws.track(cn, 0)
 	cn.releaseBody()
 	if cn.pl != nil {
 		cn.pl.close()
@@ -363,7 +410,11 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 
 func (ev *events) OnTraffic(c gnet.Conn) gnet.Action {
 	cn := c.Context().(*conn)
-	return cn.onTraffic(c)
+	action := cn.onTraffic(c)
+	if action == gnet.None && cn.ws.overBudget(cn) {
+		return gnet.Close
+	}
+	return action
 }
 
 // OnTick advances the coarse clock, refreshes the Date cache once a second
@@ -396,7 +447,15 @@ type gnetLogger struct{ l *slog.Logger }
 
 func (g gnetLogger) Debugf(format string, args ...any) { g.log(slog.LevelDebug, format, args) }
 func (g gnetLogger) Infof(format string, args ...any)  { g.log(slog.LevelDebug, format, args) }
-func (g gnetLogger) Warnf(format string, args ...any)  { g.log(slog.LevelWarn, format, args) }
+func (g gnetLogger) Warnf(format string, args ...any) {
+	level := slog.LevelWarn
+	if strings.HasPrefix(format, "received event") {
+		// A connection the engine closed while the loop had its events
+		// in hand (one cut to keep memory within budget, say): expected.
+		level = slog.LevelDebug
+	}
+	g.log(level, format, args)
+}
 func (g gnetLogger) Errorf(format string, args ...any) { g.log(slog.LevelError, format, args) }
 func (g gnetLogger) Fatalf(format string, args ...any) { g.log(slog.LevelError, format, args) }
 
