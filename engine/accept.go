@@ -154,8 +154,9 @@ func (a *acceptor) run(ln *net.TCPListener) {
 // failureLog reports a failure that can repeat thousands of times a second
 // without flooding the log: the first one (or the first with another errno)
 // at once, then at most one line per failureLogInterval with the count
-// since the last line, and, when recovered is used, one line once the
-// failures stop.
+// since the last line. With recovered, a line also says that the failures
+// stopped, again at most once per interval: a server flapping at its
+// descriptor limit writes two lines per interval, not two per accept.
 type failureLog struct {
 	logger *slog.Logger
 	msg    string // the line of a failure
@@ -163,11 +164,12 @@ type failureLog struct {
 	// is "failures".
 	okMsg string
 
-	failing atomic.Bool // failures since the last recovery
+	failing atomic.Bool // failures since the last success
 	mu      sync.Mutex
-	count   int64     // failures not yet logged
-	total   int64     // failures since the last recovery
-	logged  time.Time // when the last line was written
+	count   int64     // failures since the last failure line
+	total   int64     // failures since the last success line
+	failed  time.Time // when the last failure line was written
+	ok      time.Time // when the last success line was written
 	last    error
 }
 
@@ -182,7 +184,7 @@ func (f *failureLog) record(err error) {
 	changed := f.last == nil || errno != errnoName(f.last)
 	f.last = err
 	now := time.Now()
-	if !changed && now.Sub(f.logged) < failureLogInterval {
+	if !changed && now.Sub(f.failed) < failureLogInterval {
 		return
 	}
 	if errno == "" {
@@ -190,22 +192,24 @@ func (f *failureLog) record(err error) {
 	} else {
 		f.logger.Warn(f.msg, "count", f.count, "errno", errno, "err", err)
 	}
-	f.logged, f.count = now, 0
+	f.failed, f.count = now, 0
 }
 
-// recovered logs, once, that the failures have stopped. It is cheap when
-// nothing failed.
+// recovered notes a success, logging that the failures stopped when a
+// line is due. It is cheap when nothing failed.
 func (f *failureLog) recovered() {
 	if !f.failing.Load() {
 		return
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.failing.Load() {
-		f.logger.Info(f.okMsg, "failures", f.total, "errno", errnoName(f.last))
-	}
 	f.failing.Store(false)
-	f.count, f.total, f.logged = 0, 0, time.Time{}
+	now := time.Now()
+	if f.total == 0 || now.Sub(f.ok) < failureLogInterval {
+		return
+	}
+	f.logger.Info(f.okMsg, "failures", f.total, "errno", errnoName(f.last))
+	f.ok, f.total = now, 0
 }
 
 // errnoNames names the errors that a server out of a resource meets, for the

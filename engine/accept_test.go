@@ -229,3 +229,23 @@ func TestMaxConnsFor(t *testing.T) {
 		assert.Equal(t, tc.want, maxConnsFor(tc.limit, tc.loops), "limit %d loops %d", tc.limit, tc.loops)
 	}
 }
+
+// TestFailureLogIsBounded flaps between failing and working, as an
+// acceptor at its descriptor limit does: one line for the failures and one
+// for the recovery, however often it flaps within the interval, and a new
+// errno is logged at once.
+func TestFailureLogIsBounded(t *testing.T) {
+	logs := &syncBuffer{}
+	f := failureLog{logger: slog.New(slog.NewTextHandler(logs, nil)), msg: "failing", okMsg: "working"}
+	emfile := &net.OpError{Op: "accept", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	for range 100 {
+		f.record(emfile)
+		f.recovered()
+	}
+	f.record(os.NewSyscallError("accept4", syscall.ENFILE))
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	require.Len(t, lines, 3, logs.String())
+	assert.Contains(t, lines[0], "msg=failing count=1 errno=EMFILE")
+	assert.Contains(t, lines[1], "msg=working failures=1 errno=EMFILE")
+	assert.Contains(t, lines[2], "msg=failing count=100 errno=ENFILE")
+}

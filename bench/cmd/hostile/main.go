@@ -5,10 +5,12 @@
 //	hostile burst -addr A -n 2000        open n connections at once, hold them, close them, then ask normal requests
 //	hostile nonreading -addr A -n 1000   pipeline GETs on n connections that never read, with a 4 KB receive buffer
 //	hostile uploads -addr A -n 200       POST n bodies of -size bytes, -c at a time
+//	hostile limits -addr A -n 2000       n concurrent GETs, a 32 MB header flood and a 10 MB body at once
 //
 // Every mode ends with -after normal requests on new connections and prints
 // one line of key=value results; with -pid it also samples the server's
-// resident memory (VmRSS) every 50 ms and prints the peak (VmHWM).
+// resident memory (VmRSS, summed over the processes of a comma-separated
+// -pid list) every 50 ms and prints the peak (the sum of their VmHWM).
 package main
 
 import (
@@ -44,14 +46,14 @@ func main() {
 	size := fs.Int("size", 300<<10, "upload size")
 	conc := fs.Int("c", 4, "uploads at a time")
 	after := fs.Int("after", 20, "normal requests afterwards")
-	pid := fs.Int("pid", 0, "server process whose memory to sample")
+	pids := fs.String("pid", "", "server processes whose memory to sample, comma-separated")
 	_ = fs.Parse(os.Args[2:])
 	if host, _, err := net.SplitHostPort(*addr); err != nil || !net.ParseIP(host).IsLoopback() {
 		fmt.Fprintln(os.Stderr, "hostile: -addr must be a loopback address")
 		os.Exit(2)
 	}
 
-	mem := startSampling(*pid)
+	mem := startSampling(parsePIDs(*pids))
 	var result string
 	switch mode {
 	case "burst":
@@ -60,6 +62,8 @@ func main() {
 		result = nonReading(*addr, *n, *dur, *rcvbuf)
 	case "uploads":
 		result = uploads(*addr, *n, *size, *conc)
+	case "limits":
+		result = limits(*addr, *n)
 	default:
 		fmt.Fprintln(os.Stderr, "hostile: unknown mode", mode)
 		os.Exit(2)
@@ -108,7 +112,7 @@ func burst(addr string, n int, hold time.Duration) string {
 // nonReading pipelines GETs on n connections with a small receive buffer
 // that are never read, for d; it reports how many the server cut.
 func nonReading(addr string, n int, d time.Duration, rcvbuf int) string {
-	dialer := net.Dialer{Timeout: 3 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
+	dialer := net.Dialer{Timeout: 10 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
 		return rc.Control(func(fd uintptr) {
 			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, rcvbuf)
 		})
@@ -197,6 +201,66 @@ func post(addr string, body []byte) int {
 	return resp.StatusCode
 }
 
+// limits runs, at once, n connections that each ask one GET, a client
+// that sends a 32 MB header block, and one that posts a 10 MB body, and
+// reports what each got.
+func limits(addr string, n int) string {
+	var ok, failed atomic.Int64
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if get(addr) == 200 {
+				ok.Add(1)
+			} else {
+				failed.Add(1)
+			}
+		}()
+	}
+	var floodStatus, bodyStatus int
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		floodStatus = headerFlood(addr, 32<<20)
+	}()
+	go func() {
+		defer wg.Done()
+		bodyStatus = post(addr, bytes.Repeat([]byte("b"), 10<<20))
+	}()
+	wg.Wait()
+	return fmt.Sprintf("mode=limits gets=%d gets_ok=%d gets_failed=%d header_flood_status=%d body_10mb_status=%d",
+		n, ok.Load(), failed.Load(), floodStatus, bodyStatus)
+}
+
+// headerFlood sends a header block of size bytes (one field line after
+// another) and returns the status the server answered with, 0 for none.
+func headerFlood(addr string, size int) int {
+	c, err := net.DialTimeout("tcp", addr, 3*time.Second)
+	if err != nil {
+		return 0
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(20 * time.Second))
+	line := []byte("X-Flood: " + strings.Repeat("f", 1000) + "\r\n")
+	status := make(chan int, 1)
+	go func() {
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			status <- 0
+			return
+		}
+		status <- resp.StatusCode
+	}()
+	_, _ = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n")
+	for sent := 0; sent < size; sent += len(line) {
+		if _, err := c.Write(line); err != nil {
+			break
+		}
+	}
+	return <-status
+}
+
 // normalRequests asks n GETs, each on a new connection, and counts the 200s.
 func normalRequests(addr string, n int) (ok, failed int) {
 	for range n {
@@ -227,25 +291,35 @@ func get(addr string) int {
 	return resp.StatusCode
 }
 
-// sampler follows a process's resident memory.
+// sampler follows the resident memory of a set of processes.
 type sampler struct {
-	pid  int
+	pids []int
 	quit chan struct{}
 	done chan struct{}
 	max  atomic.Int64
 }
 
-func startSampling(pid int) *sampler {
-	s := &sampler{pid: pid, quit: make(chan struct{}), done: make(chan struct{})}
+func parsePIDs(list string) []int {
+	var pids []int
+	for _, f := range strings.Split(list, ",") {
+		if p, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && p > 0 {
+			pids = append(pids, p)
+		}
+	}
+	return pids
+}
+
+func startSampling(pids []int) *sampler {
+	s := &sampler{pids: pids, quit: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		if pid == 0 {
+		if len(pids) == 0 {
 			return
 		}
 		t := time.NewTicker(50 * time.Millisecond)
 		defer t.Stop()
 		for {
-			if v := procStatus(pid, "VmRSS:"); v > s.max.Load() {
+			if v := s.sum("VmRSS:"); v > s.max.Load() {
 				s.max.Store(v)
 			}
 			select {
@@ -258,15 +332,20 @@ func startSampling(pid int) *sampler {
 	return s
 }
 
+func (s *sampler) sum(field string) int64 {
+	var n int64
+	for _, p := range s.pids {
+		n += procStatus(p, field)
+	}
+	return n
+}
+
 // stop ends the sampling and returns the peak: the kernel's high-water
-// mark when it can be read, else the highest sample.
+// marks when they can be read, else the highest sample.
 func (s *sampler) stop() int64 {
 	close(s.quit)
 	<-s.done
-	if s.pid == 0 {
-		return 0
-	}
-	return max(procStatus(s.pid, "VmHWM:"), s.max.Load())
+	return max(s.sum("VmHWM:"), s.max.Load())
 }
 
 // procStatus reads a "kB" field of /proc/PID/status, in bytes.
