@@ -35,7 +35,7 @@ func get(t *testing.T, h http.Handler, path string) (int, string) {
 
 func TestMetricsExposeStats(t *testing.T) {
 	src := &fakeSource{stats: engine.Stats{
-		ConnsOpen: 3, ConnsAccepted: 10, ConnsClosed: 7,
+		ConnsOpen: 3, ConnsAccepted: 10, ConnsClosed: 7, ConnsCut: 2,
 		BytesIn: 1234, BytesOut: 5678,
 		InFlight: 2, WorkerQueue: 5,
 		Requests: []engine.RequestCount{
@@ -58,6 +58,7 @@ func TestMetricsExposeStats(t *testing.T) {
 		"fastbase_connections_open 3",
 		"fastbase_connections_accepted_total 10",
 		"fastbase_connections_closed_total 7",
+		"fastbase_connections_cut_total 2",
 		"fastbase_requests_in_flight 2",
 		"fastbase_worker_queue_length 5",
 		"fastbase_access_log_dropped_lines_total 9",

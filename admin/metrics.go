@@ -22,6 +22,7 @@ type collector struct {
 	requests, parseErrors                 *prometheus.Desc
 	bytesIn, bytesOut                     *prometheus.Desc
 	connsOpen, connsAccepted, connsClosed *prometheus.Desc
+	connsCut                              *prometheus.Desc
 	inFlight, workerQueue                 *prometheus.Desc
 	logDropped, draining, panics          *prometheus.Desc
 }
@@ -36,6 +37,7 @@ type collector struct {
 //	fastbase_connections_open                    connections open now
 //	fastbase_connections_accepted_total          connections accepted
 //	fastbase_connections_closed_total            connections closed
+//	fastbase_connections_cut_total               connections cut for holding too much memory
 //	fastbase_requests_in_flight                  requests being handled now
 //	fastbase_worker_queue_length                 requests waiting for a worker
 //	fastbase_access_log_dropped_lines_total      access-log lines dropped
@@ -57,6 +59,7 @@ func NewCollector(src Source) prometheus.Collector {
 		connsOpen:     d("connections_open", "Connections open now."),
 		connsAccepted: d("connections_accepted_total", "Connections accepted."),
 		connsClosed:   d("connections_closed_total", "Connections closed."),
+		connsCut:      d("connections_cut_total", "Connections cut for holding more than the inbound limit or the most over the memory budget."),
 		inFlight:      d("requests_in_flight", "Requests being handled now."),
 		workerQueue:   d("worker_queue_length", "Requests waiting for a worker."),
 		logDropped:    d("access_log_dropped_lines_total", "Access-log lines dropped because the log destination did not keep up."),
@@ -68,7 +71,7 @@ func NewCollector(src Source) prometheus.Collector {
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		c.requests, c.parseErrors, c.bytesIn, c.bytesOut,
-		c.connsOpen, c.connsAccepted, c.connsClosed,
+		c.connsOpen, c.connsAccepted, c.connsClosed, c.connsCut,
 		c.inFlight, c.workerQueue, c.logDropped, c.draining, c.panics,
 	} {
 		ch <- d
@@ -94,6 +97,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(c.connsOpen, float64(st.ConnsOpen))
 	counter(c.connsAccepted, st.ConnsAccepted)
 	counter(c.connsClosed, st.ConnsClosed)
+	counter(c.connsCut, st.ConnsCut)
 	gauge(c.inFlight, float64(st.InFlight))
 	gauge(c.workerQueue, float64(st.WorkerQueue))
 	counter(c.logDropped, st.LogLinesDropped)

@@ -32,11 +32,18 @@ type streamedBody struct {
 	scratch   []byte // decoded chunk data on its way to the file
 }
 
-// streamBody reports whether the request in ws.req has a body that must be
-// streamed rather than waited for in the inbound buffer.
-func (ws *workspace) streamBody() bool {
+// streamBody reports whether the request in ws.req, whose header block is
+// headerLen bytes of the available ones, has a body that must be streamed
+// rather than waited for in the inbound buffer: a chunked one, one over
+// BodyMemoryBytes, and one that has not all arrived and would not fit in
+// MaxInboundBytes with its header block.
+func (ws *workspace) streamBody(headerLen, available int) bool {
 	r := &ws.req
-	return r.Chunked || r.ContentLength > ws.s.bodyMemory()
+	if r.Chunked || r.ContentLength > ws.s.bodyMemory() {
+		return true
+	}
+	total := int64(headerLen) + r.ContentLength
+	return total > int64(available) && total > int64(ws.s.maxInbound())
 }
 
 // startBody begins streaming the body of the request whose header block is
@@ -95,23 +102,44 @@ func (b *streamedBody) store(p []byte, s *Server) error {
 		}
 		return b.spill(s)
 	}
-	_, err := b.file.Write(p)
-	return err
+	return b.write(s, p)
+}
+
+// write appends p to the spool file.
+func (b *streamedBody) write(s *Server, p []byte) error {
+	if _, err := spoolWrite(b.file, p); err != nil {
+		return s.spoolFailed(err)
+	}
+	return nil
 }
 
 // spill moves the body held in memory to a new temporary file. The file is
 // unlinked as soon as it is created: it lives as long as the descriptor, so
 // no file is left behind whatever happens to the connection or the process.
 func (b *streamedBody) spill(s *Server) error {
-	f, err := os.CreateTemp(s.BodyTempDir, "fastbase-body-*")
+	f, err := spoolCreate(s.BodyTempDir, "fastbase-body-*")
 	if err != nil {
-		return err
+		return s.spoolFailed(err)
 	}
 	_ = os.Remove(f.Name())
 	b.file = f
-	_, err = f.Write(b.mem)
+	err = b.write(s, b.mem)
 	b.mem = nil
 	return err
+}
+
+// The file calls of spooling, replaced by tests to inject failures.
+var (
+	spoolCreate = os.CreateTemp
+	spoolWrite  = (*os.File).Write
+)
+
+// spoolFailed logs a failure to store a body (once per interval, with the
+// count and the errno) and returns the answer: 507 when the disk is full,
+// 503 otherwise, never the client's 400.
+func (s *Server) spoolFailed(err error) error {
+	s.spoolFailures.record(err)
+	return codec.StorageError(err)
 }
 
 // release closes the spool file, if any.

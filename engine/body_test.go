@@ -5,9 +5,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -127,4 +130,68 @@ func TestExpectContinueStreamed(t *testing.T) {
 	require.NoError(t, err)
 	rc.send(strings.Repeat("y", 100))
 	assert.Equal(t, digest(strings.Repeat("y", 100)), bodyOf(t, rc.response("POST")))
+}
+
+// openSpoolFiles counts this process's descriptors open on spool files.
+func openSpoolFiles(t *testing.T) int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	n := 0
+	for _, e := range entries {
+		if target, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && strings.Contains(target, "fastbase-body-") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestSpoolFailureIsTheServersFault fills the "disk" under a spooled
+// upload: the client gets 507 (503 when no file can be opened), not 400,
+// the failure is logged with its errno, no file stays open or behind, and
+// the next upload succeeds once there is room again.
+func TestSpoolFailureIsTheServersFault(t *testing.T) {
+	var full, noFiles atomic.Bool
+	create, write := spoolCreate, spoolWrite
+	t.Cleanup(func() { spoolCreate, spoolWrite = create, write })
+	spoolWrite = func(f *os.File, p []byte) (int, error) {
+		if full.Load() {
+			return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+		}
+		return write(f, p)
+	}
+	spoolCreate = func(dir, pattern string) (*os.File, error) {
+		if noFiles.Load() {
+			return nil, &os.PathError{Op: "open", Path: dir, Err: syscall.EMFILE}
+		}
+		return create(dir, pattern)
+	}
+	logs := &syncBuffer{}
+	dir := t.TempDir()
+	srv := &Server{Handler: digestHandler(), BodyMemoryBytes: 64 << 10, BodyTempDir: dir,
+		Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	addr := startServer(t, srv)
+	body := strings.Repeat("0123456789abcdef", 64<<10) // 1 MiB
+	upload := "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+
+	full.Store(true)
+	raw := exchange(t, addr, upload)
+	assert.True(t, strings.HasPrefix(raw, "HTTP/1.1 507 Insufficient Storage\r\n"), raw[:min(80, len(raw))])
+	assert.Contains(t, logs.String(), "errno=ENOSPC")
+	require.Eventually(t, func() bool { return openSpoolFiles(t) == 0 }, 2*time.Second, 10*time.Millisecond)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+
+	full.Store(false)
+	rc := dial(t, addr)
+	rc.send(upload)
+	assert.Equal(t, digest(body), bodyOf(t, rc.response("POST")), "room again: the next upload succeeds")
+
+	noFiles.Store(true)
+	raw = exchange(t, addr, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"+chunk(body, 100000))
+	assert.True(t, strings.HasPrefix(raw, "HTTP/1.1 503 "), raw[:min(80, len(raw))])
+	assert.Contains(t, logs.String(), "errno=EMFILE")
+	assert.Equal(t, []StatusCount{{Status: 503, Count: 1}, {Status: 507, Count: 1}}, srv.Stats().ParseErrors)
 }

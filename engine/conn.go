@@ -60,6 +60,7 @@ type conn struct {
 	// the last check and when it last went down.
 	outSeen   int
 	outSince  int64
+	held      int   // bytes held at the last count (see holding)
 	index     int32 // position in ws.conns
 	state     connState
 	kind      waitKind
@@ -92,6 +93,10 @@ type workspace struct {
 	conns  []*conn // the loop's connections
 	stats  loopStats
 	timers loopTimers
+	// held is what the loop's connections hold, as last counted, against
+	// the loop's share of MaxBufferedBytes; victims is scratch for shed.
+	held    int64
+	victims []*conn
 }
 
 func newWorkspace(s *Server, el gnet.EventLoop, name string) *workspace {
@@ -120,46 +125,15 @@ func (ws *workspace) remove(cn *conn) {
 
 // onTraffic answers every complete request that has arrived on c.
 func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
-	switch cn.state {
-	case stateFlushing:
-		cn.discardInbound(c)
-		return cn.finishClose(c)
-	case stateLingering:
-		cn.discardInbound(c)
-		return gnet.None
-	}
-	ws := cn.ws
-	s := ws.s
-	if cn.later != nil {
-		// An answer is pending: what arrives meanwhile waits its turn.
-		return gnet.None
-	}
-	if cn.pl != nil && cn.pl.final {
-		// The last request is on a worker; nothing after it is read.
-		cn.discardInbound(c)
-		return gnet.None
-	}
-	if cn.paused {
-		// The client sends faster than it reads. Its requests wait in the
-		// inbound buffer; past the cap it is cut off, as nothing else bounds
-		// gnet's buffer.
-		if c.InboundBuffered() > s.maxInbound() {
-			return gnet.Close
-		}
-		if c.OutboundBuffered() > s.maxOutbound()/2 {
-			return gnet.None
-		}
-		cn.paused = false
-	}
-	if cn.need > 0 && c.InboundBuffered() < cn.need {
-		cn.wait(waitBody, s.headerTimeout())
-		return gnet.None
+	if action, wait := cn.gate(c); wait {
+		return action
 	}
 	buf, err := c.Peek(-1)
 	if err != nil || len(buf) == 0 {
 		return gnet.None
 	}
-
+	ws := cn.ws
+	s := ws.s
 	ws.fillConnInfo(c)
 	bb := bytebufferpool.Get()
 	out := bb.B[:0]
@@ -211,7 +185,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 			break
 		}
 		cn.parser = nil
-		if err == nil && ws.streamBody() {
+		if err == nil && ws.streamBody(n, len(rest)) {
 			if s.pool != nil && cn.busy() {
 				// Its answer must follow those still on workers, and
 				// a body is streamed only when none is pending.
@@ -276,6 +250,54 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		cn.arm()
 	}
 	return gnet.None
+}
+
+// gate decides whether the bytes that arrived on c are to be parsed now.
+// When they are not, it reports wait and the action to return: a closing
+// connection drops them, a client that holds more unconsumed input than
+// MaxInboundBytes is cut off (gnet cannot stop reading it), and a paused
+// connection or a body still on its way waits.
+func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
+	switch cn.state {
+	case stateFlushing:
+		cn.discardInbound(c)
+		return cn.finishClose(c), true
+	case stateLingering:
+		cn.discardInbound(c)
+		return gnet.None, true
+	}
+	s := cn.ws.s
+	if cn.later != nil {
+		// An answer is pending: what arrives meanwhile waits its turn,
+		// within MaxInboundBytes.
+		if c.InboundBuffered() > s.maxInbound()+readChunk {
+			cn.ws.stats.cutInbound.Add(1)
+			return gnet.Close, true
+		}
+		return gnet.None, true
+	}
+	if cn.pl != nil && cn.pl.final {
+		// The last request is on a worker; nothing after it is read.
+		cn.discardInbound(c)
+		return gnet.None, true
+	}
+	if c.InboundBuffered() > s.maxInbound()+readChunk {
+		cn.ws.stats.cutInbound.Add(1)
+		return gnet.Close, true
+	}
+	if cn.paused {
+		// The client sends faster than it reads: its requests wait in the
+		// inbound buffer until half of the output has left.
+		if c.OutboundBuffered() > s.maxOutbound()/2 {
+			return gnet.None, true
+		}
+		cn.paused = false
+	}
+	if cn.need > 0 && c.InboundBuffered() < cn.need {
+		cn.wait(waitBody, s.headerTimeout())
+		return gnet.None, true
+	}
+	return gnet.None, false
 }
 
 // waitForHeader keeps the parser p, which has started on a header block
@@ -499,14 +521,18 @@ func (cn *conn) polled() bool {
 	return cn.state == stateFlushing || cn.paused || cn.c.OutboundBuffered() > 0 || cn.ws.s.draining.Load()
 }
 
-// expire is the connection's timer: it enforces the deadlines and moves a
-// closing connection along, then arms the next check. It runs on the loop.
+// expire is the connection's timer: it enforces the deadlines, moves a
+// closing connection along and, as gnet says nothing when output leaves,
+// counts again what the connection holds against the loop's budget; then
+// it arms the next check. It runs on the loop.
 func (cn *conn) expire(now int64) {
 	if cn.closed {
 		return
 	}
-	if cn.check(now) == gnet.Close {
-		_ = cn.ws.loop.Close(cn.c)
+	if cn.check(now) == gnet.Close || !cn.closed && cn.ws.overBudget(cn) {
+		if !cn.closed {
+			_ = cn.ws.loop.Close(cn.c)
+		}
 		return
 	}
 	cn.arm()

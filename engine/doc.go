@@ -23,6 +23,34 @@
 // until its output has drained, then half-closes and lingers briefly so the
 // client reads everything before it sees the reset of a full close.
 //
+// The engine accepts connections itself and hands them to gnet's loops
+// ([gnet.Client] and Enroll): gnet's own acceptor stops the whole engine on
+// an accept error, so that a client opening more connections than the
+// descriptor limit would end the server. Here an accept error (EMFILE,
+// ENFILE, ENOBUFS, ECONNABORTED…) makes the acceptor back off and log the
+// failures, with a count, once per interval, while the open connections
+// are served; [Server.MaxConns] defaults to what the descriptor limit
+// allows less headroom, so that a 503 comes before the limit is reached.
+//
+// Memory is bounded by configuration, not by what clients do. gnet reads
+// whatever a readable socket holds into the connection's inbound buffer and
+// has no way to stop reading one connection, so TCP cannot push back on a
+// client that sends requests and never reads the answers (nginx stops
+// reading such a client; fastbase cannot). What gnet may buffer is bounded
+// instead: a connection stops being answered once its unsent output passes
+// MaxOutboundBytes, is cut once its unconsumed input passes
+// MaxInboundBytes (by one read of 64 KiB at most), a body too large to wait
+// for within that bound is consumed as it arrives into memory of its own
+// (BodyMemoryBytes) or a spool file, and MaxBufferedBytes is the budget of
+// all connections together: past it, the connections holding the most are
+// cut, and bodies being read into memory move to their spool files. Big
+// bodies are not left in gnet's buffer to be peeked again as they grow:
+// gnet's Peek copies the unread bytes whenever they are not contiguous, and
+// those copies were most of the heap under mixed load.
+//
+// A body that cannot be spooled (full disk, no descriptors) is answered
+// 507 or 503, never 400, and logged once per interval with the errno.
+//
 // The engine does not parse HTTP: everything about the wire format is in
 // package codec, and everything about responses in package handler.
 package engine

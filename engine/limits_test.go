@@ -2,15 +2,20 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
+	"os"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
 )
 
@@ -117,4 +122,76 @@ func TestStatsCount(t *testing.T) {
 	assert.GreaterOrEqual(t, st.ConnsAccepted, uint64(3))
 	assert.Greater(t, st.BytesIn, uint64(0))
 	assert.Greater(t, st.BytesOut, uint64(0))
+}
+
+// TestNonReadingPipelinerIsCut pipelines requests without reading any
+// answer: once the unsent output passes its cap the server stops
+// answering, and once the unread requests pass MaxInboundBytes it cuts the
+// connection, since gnet cannot stop reading it. Other clients are served.
+func TestNonReadingPipelinerIsCut(t *testing.T) {
+	srv := &Server{Handler: handler.Hello(), MaxOutboundBytes: 16 << 10, MaxInboundBytes: 16 << 10,
+		Limits: codec.Limits{MaxHeaderBytes: 4 << 10}}
+	addr := startServer(t, srv)
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.(*net.TCPConn).SetReadBuffer(4096))
+	require.NoError(t, c.SetWriteDeadline(time.Now().Add(10*time.Second)))
+	batch := strings.Repeat("GET / HTTP/1.1\r\nHost: x\r\n\r\n", 256)
+	for err == nil {
+		_, err = io.WriteString(c, batch)
+	}
+	assert.False(t, errors.Is(err, os.ErrDeadlineExceeded), "the server cut the connection: %v", err)
+	assert.Equal(t, uint64(1), srv.Stats().ConnsCut)
+	assert.Equal(t, 200, exchangeStatus(t, addr))
+}
+
+// exchangeStatus asks for / on a new connection and returns the status.
+func exchangeStatus(t *testing.T, addr string) int {
+	rc := dial(t, addr)
+	rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	return rc.response("GET").StatusCode
+}
+
+// TestBudgetCutsTheConnectionHoldingTheMost keeps two requests waiting for
+// their bodies: the one holding the most is cut once the two are over
+// MaxBufferedBytes, the other is answered.
+func TestBudgetCutsTheConnectionHoldingTheMost(t *testing.T) {
+	srv := &Server{Handler: postEcho(), MaxBufferedBytes: 100 << 10}
+	addr := startServer(t, srv)
+	small := dial(t, addr)
+	small.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + strings.Repeat("s", 1000))
+	big := dial(t, addr)
+	big.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 120000\r\n\r\n" + strings.Repeat("b", 110000))
+	assert.True(t, big.closed(), "the connection holding the most is cut")
+	small.send(strings.Repeat("s", 1000))
+	resp := small.response("POST")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, 2000, len(bodyOf(t, resp)))
+	assert.Equal(t, uint64(1), srv.Stats().ConnsCut)
+}
+
+// TestBudgetSpillsBodiesInsteadOfCutting streams a body bigger than
+// MaxInboundBytes into memory past the budget: it moves to its spool file
+// and arrives whole; nothing is cut.
+func TestBudgetSpillsBodiesInsteadOfCutting(t *testing.T) {
+	create := spoolCreate
+	t.Cleanup(func() { spoolCreate = create })
+	var spooled atomic.Int32
+	spoolCreate = func(dir, pattern string) (*os.File, error) {
+		spooled.Add(1)
+		return create(dir, pattern)
+	}
+	dir := t.TempDir()
+	srv := &Server{Handler: digestHandler(), MaxBufferedBytes: 256 << 10, BodyTempDir: dir}
+	addr := startServer(t, srv)
+	body := strings.Repeat("0123456789abcdef", 40<<10) // 640 KiB, under BodyMemoryBytes
+	rc := dial(t, addr)
+	rc.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n")
+	for i := 0; i < len(body); i += 32 << 10 {
+		rc.send(body[i : i+32<<10])
+	}
+	assert.Equal(t, digest(body), bodyOf(t, rc.response("POST")))
+	assert.Zero(t, srv.Stats().ConnsCut)
+	assert.Equal(t, int32(1), spooled.Load(), "the body went to a file although it is under BodyMemoryBytes")
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,19 +15,8 @@ import (
 	"github.com/fastbase/fastbase/handler"
 )
 
-// syncBuffer is a log destination that tests may read while the server
-// writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *syncBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
+// lines decodes what a JSON slog handler wrote to w (see accept_test.go),
+// a line each.
 func (w *syncBuffer) lines(t *testing.T) []map[string]any {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 	if IsPreforkChild() {
 		os.Exit(preforkChild())
 	}
+	if os.Getenv(fdLimitEnv) != "" {
+		os.Exit(fdLimitChild())
+	}
 	os.Exit(m.Run())
 }
 

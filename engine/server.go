@@ -9,12 +9,12 @@ import (
 	"net"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
-	"syscall"
 
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
@@ -33,8 +33,15 @@ const (
 	DefaultHeaderTimeout    = 10 * time.Second
 	DefaultIdleTimeout      = 60 * time.Second
 	DefaultWriteTimeout     = 30 * time.Second
-	DefaultMaxOutboundBytes = 4 << 20
+	DefaultMaxOutboundBytes = 128 << 10
+	DefaultMaxInboundBytes  = 128 << 10
+	DefaultMaxBufferedBytes = 64 << 20
 )
+
+// readChunk is what gnet reads from a socket at a time (its default
+// ReadBufferCap): a connection's inbound buffer may pass a bound by this
+// much before the engine sees it.
+const readChunk = 64 << 10
 
 // lingerTime is how long a half-closed connection may keep sending before it
 // is closed outright. It only applies to connections whose client had sent
@@ -96,7 +103,8 @@ type Server struct {
 	// [DefaultWriteTimeout].
 	WriteTimeout time.Duration
 	// MaxConns caps the open connections; a connection over the cap is
-	// answered 503 and closed. Zero means no cap.
+	// answered 503 and closed. Zero means [DefaultMaxConns], what the
+	// process's descriptor limit allows; a negative value means no cap.
 	MaxConns int
 	// MaxDelay caps how long an answer may be held back or wait for its
 	// next piece ([handler.Request.SendAfter], [handler.Request.Stream]);
@@ -110,6 +118,21 @@ type Server struct {
 	// server stops answering its pipelined requests until the client reads
 	// (back-pressure). Zero means [DefaultMaxOutboundBytes].
 	MaxOutboundBytes int
+	// MaxInboundBytes bounds what a connection may have received and not
+	// yet consumed: pipelined requests waiting for their turn, and a
+	// request body waiting to be whole in memory (a longer one is read as
+	// it arrives, see BodyMemoryBytes). gnet reads whatever a socket holds
+	// and cannot stop reading one connection, so a client past this bound
+	// (by a read of 64 KiB at most) is cut off. It is at least the header
+	// block limit plus 64 KiB. Zero means [DefaultMaxInboundBytes].
+	MaxInboundBytes int
+	// MaxBufferedBytes is the budget of all connections together: bytes
+	// received and not consumed, output not yet taken by the kernel, and
+	// bodies being read into memory. Past it, the connections holding the
+	// most are cut until the rest fit in seven eighths of it. Each of the
+	// Loops event loops enforces its share. Zero means
+	// [DefaultMaxBufferedBytes]; negative means no budget.
+	MaxBufferedBytes int64
 	// Workers is the size of a pool of goroutines that run the handler, the
 	// ThreadingMixIn of fastbase: with Workers > 0 every request is copied
 	// out of the event loop's buffers and answered on a worker, so a handler
@@ -135,7 +158,11 @@ type Server struct {
 	stopped   chan struct{} // closed when ListenAndServe returns
 	readyOnce sync.Once
 	listen    net.Addr
-	gnetEng   gnet.Engine
+	acceptor  *acceptor
+	quit      chan struct{} // closed when the event loops are to stop
+	quitOnce  sync.Once
+	maxConns  int   // MaxConns or its default, set by ListenAndServe
+	budget    int64 // each loop's share of MaxBufferedBytes; 0 for none
 
 	mu         sync.Mutex
 	workspaces []*workspace // one per event loop, in order of first use
@@ -151,6 +178,9 @@ type Server struct {
 	slowClock atomic.Bool  // the ticker is slow: read the time in now
 	// lastActivity is activity at the last tick (OnTick only).
 	lastActivity uint64
+
+	spoolFailures failureLog // failures to store a request body
+	budgetCuts    failureLog // connections cut over MaxBufferedBytes
 }
 
 // ListenAndServe listens on s.Addr and serves until ctx is cancelled or
@@ -186,18 +216,39 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		_ = s.Shutdown(sctx)
 	})
 	defer stop()
-	err := gnet.Run(&events{s: s}, "tcp://"+addr,
+	lns, err := s.openListeners(addr, loops)
+	if err != nil {
+		return err
+	}
+	s.budget = s.loopBudget(loops)
+	s.maxConns = s.MaxConns
+	if s.maxConns == 0 {
+		s.maxConns = DefaultMaxConns(loops)
+	}
+	cli, err := gnet.NewClient(&events{s: s},
 		gnet.WithMulticore(loops > 1),
 		gnet.WithNumEventLoop(loops),
-		gnet.WithReusePort(s.ReusePort || IsPreforkChild()),
-		gnet.WithReuseAddr(true),
 		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
 		gnet.WithTicker(true),
 		gnet.WithLogger(gnetLogger{s.logger()}),
 	)
+	if err == nil {
+		err = cli.Start()
+	}
 	if err != nil {
+		closeListeners(lns)
 		return err
 	}
+	s.listen = lns[0].Addr()
+	s.acceptor = newAcceptor(s, cli, lns)
+	s.logger().Debug("listening", "addr", s.listen, "listeners", len(lns), "max_conns", s.maxConns)
+	close(s.ready)
+	<-s.quit
+	// Shutdown has drained what it could: stop the loops, which closes the
+	// connections still open.
+	s.acceptor.close()
+	s.acceptor.wait()
+	_ = cli.Stop()
 	return ErrServerClosed
 }
 
@@ -222,7 +273,12 @@ func (s *Server) init() {
 	s.readyOnce.Do(func() {
 		s.ready = make(chan struct{})
 		s.stopped = make(chan struct{})
+		s.quit = make(chan struct{})
 		s.clock.Store(time.Now().UnixNano())
+		s.spoolFailures.logger = s.logger()
+		s.spoolFailures.msg = "cannot spool a request body; answering 507 (no space) or 503"
+		s.budgetCuts.logger = s.logger()
+		s.budgetCuts.msg = "connections over the memory budget (-max-buffered-bytes); cutting those holding the most"
 	})
 }
 
@@ -274,9 +330,27 @@ func (s *Server) maxOutbound() int {
 	return DefaultMaxOutboundBytes
 }
 
-// maxInbound is how many bytes of pipelined requests a paused connection may
-// hold: as much as it may have waiting on the way out.
-func (s *Server) maxInbound() int { return s.maxOutbound() }
+// maxInbound is how many unconsumed bytes a connection may hold before it
+// is cut off; see MaxInboundBytes.
+func (s *Server) maxInbound() int {
+	n := DefaultMaxInboundBytes
+	if s.MaxInboundBytes > 0 {
+		n = s.MaxInboundBytes
+	}
+	return max(n, s.limits().MaxHeaderBytes+readChunk)
+}
+
+// loopBudget is the share of MaxBufferedBytes of one of loops event loops;
+// 0 means no budget.
+func (s *Server) loopBudget(loops int) int64 {
+	switch {
+	case s.MaxBufferedBytes < 0:
+		return 0
+	case s.MaxBufferedBytes == 0:
+		return DefaultMaxBufferedBytes / int64(loops)
+	}
+	return max(s.MaxBufferedBytes/int64(loops), 1)
+}
 
 // Draining reports whether [Server.Shutdown] has begun: a load balancer's
 // health check should stop sending new clients.
@@ -330,35 +404,6 @@ type events struct {
 	s *Server
 }
 
-func (ev *events) OnBoot(eng gnet.Engine) gnet.Action {
-	s := ev.s
-	s.gnetEng = eng
-	s.listen = boundAddr(eng)
-	s.logger().Debug("listening", "addr", s.listen)
-	close(s.ready)
-	return gnet.None
-}
-
-// boundAddr asks the kernel which address the listener has.
-func boundAddr(eng gnet.Engine) net.Addr {
-	fd, err := eng.Dup()
-	if err != nil {
-		return nil
-	}
-	defer syscall.Close(fd)
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		return nil
-	}
-	switch a := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return &net.TCPAddr{IP: net.IP(a.Addr[:]).To16(), Port: a.Port}
-	case *syscall.SockaddrInet6:
-		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}
-	}
-	return nil
-}
-
 func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	s := ev.s
 	ws := s.workspaceFor(c.EventLoop())
@@ -366,7 +411,7 @@ func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	c.SetContext(cn)
 	ws.add(cn)
 	cn.wait(waitHeader, s.headerTimeout())
-	if open := s.open.Add(1); s.MaxConns > 0 && open > int64(s.MaxConns) {
+	if open := s.open.Add(1); s.maxConns > 0 && open > int64(s.maxConns) {
 		return nil, cn.refuse(c, overloaded)
 	}
 	return nil, gnet.None
@@ -386,6 +431,7 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 	if cn.later != nil {
 		cn.later.cancel()
 	}
+	cn.ws.track(cn, 0)
 	cn.releaseBody()
 	if cn.pl != nil {
 		cn.pl.close()
@@ -397,7 +443,11 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 
 func (ev *events) OnTraffic(c gnet.Conn) gnet.Action {
 	cn := c.Context().(*conn)
-	return cn.onTraffic(c)
+	action := cn.onTraffic(c)
+	if action == gnet.None && cn.ws.overBudget(cn) {
+		return gnet.Close
+	}
+	return action
 }
 
 // OnTick advances the coarse clock, refreshes the Date cache once a second
@@ -453,7 +503,15 @@ type gnetLogger struct{ l *slog.Logger }
 
 func (g gnetLogger) Debugf(format string, args ...any) { g.log(slog.LevelDebug, format, args) }
 func (g gnetLogger) Infof(format string, args ...any)  { g.log(slog.LevelDebug, format, args) }
-func (g gnetLogger) Warnf(format string, args ...any)  { g.log(slog.LevelWarn, format, args) }
+func (g gnetLogger) Warnf(format string, args ...any) {
+	level := slog.LevelWarn
+	if strings.HasPrefix(format, "received event") {
+		// A connection the engine closed while the loop had its events
+		// in hand (one cut to keep memory within budget, say): expected.
+		level = slog.LevelDebug
+	}
+	g.log(level, format, args)
+}
 func (g gnetLogger) Errorf(format string, args ...any) { g.log(slog.LevelError, format, args) }
 func (g gnetLogger) Fatalf(format string, args ...any) { g.log(slog.LevelError, format, args) }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
-	gerrors "github.com/panjf2000/gnet/v2/pkg/errors"
 )
 
 // DefaultShutdownTimeout is the bound of a graceful shutdown when
@@ -30,7 +29,8 @@ const drainPoll = 10 * time.Millisecond
 // a second signal cut the graceful shutdown short.
 var ErrShutdownInterrupted = errors.New("engine: shutdown interrupted by a second signal")
 
-// Shutdown stops the server gracefully: it stops accepting connections,
+// Shutdown stops the server gracefully: it closes the listeners, so that
+// new clients are refused,
 // lets the requests in flight finish (on event loops and on workers) and
 // their responses be written whole, marks every response sent meanwhile
 // "Connection: close", closes keep-alive connections once they are idle, and
@@ -57,13 +57,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	// Every call waits for the first to have stopped accepting: gnet's
-	// listener must not be closed while it is being duplicated.
 	s.drainOnce.Do(func() {
 		s.logger().Info("shutting down: finishing requests in flight", "connections", s.open.Load())
-		if err := s.stopAccepting(); err != nil {
-			s.logger().Warn("shutdown: new connections are still accepted while draining", "err", err)
-		}
+		s.acceptor.close()
 		s.checkAll()
 	})
 	err := s.drain(ctx)
@@ -74,9 +70,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		stopCtx, cancel = context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 	}
-	if stopErr := s.gnetEng.Stop(stopCtx); err == nil && !stoppedAlready(stopErr) {
-		err = stopErr
-	}
+	s.quitOnce.Do(func() { close(s.quit) })
 	select {
 	case <-s.stopped:
 	case <-stopCtx.Done():
@@ -141,12 +135,6 @@ func (cn *conn) idleWhileDraining(c gnet.Conn, now int64) bool {
 		return false
 	}
 	return now-since >= int64(drainIdleGrace)
-}
-
-// stoppedAlready reports whether err, from gnet's Engine.Stop, says only
-// that another call got there first.
-func stoppedAlready(err error) bool {
-	return err == nil || errors.Is(err, gerrors.ErrEngineInShutdown) || errors.Is(err, gerrors.ErrEngineShutdown)
 }
 
 func (s *Server) shutdownTimeout() time.Duration {

@@ -13,8 +13,12 @@ type Stats struct {
 	ConnsOpen     uint64 // connections open now
 	ConnsAccepted uint64 // connections accepted
 	ConnsClosed   uint64 // connections closed
-	BytesIn       uint64 // request bytes read (header blocks and bodies)
-	BytesOut      uint64 // response bytes handed to the socket
+	// ConnsCut counts connections closed for holding too much: more
+	// unconsumed input than MaxInboundBytes, or the most when the server
+	// was over MaxBufferedBytes.
+	ConnsCut uint64
+	BytesIn  uint64 // request bytes read (header blocks and bodies)
+	BytesOut uint64 // response bytes handed to the socket
 	// InFlight is the number of requests being handled at this moment: on
 	// an event loop, or handed to a worker and not yet answered (waiting
 	// for a worker, running, or waiting for the responses before it).
@@ -65,6 +69,8 @@ const (
 // (except ConnsClosed, see conn.go), so the atomics are uncontended.
 type loopStats struct {
 	accepted, closed  atomic.Uint64
+	cutInbound        atomic.Uint64 // over MaxInboundBytes
+	cutBudget         atomic.Uint64 // over the loop's share of MaxBufferedBytes
 	bytesIn, bytesOut atomic.Uint64
 	inFlight          atomic.Int64
 	pending           atomic.Int64 // answers that come later, held now
@@ -92,6 +98,7 @@ func (s *Server) Stats() Stats {
 		ls := &ws.stats
 		st.ConnsAccepted += ls.accepted.Load()
 		st.ConnsClosed += ls.closed.Load()
+		st.ConnsCut += ls.cutInbound.Load() + ls.cutBudget.Load()
 		st.BytesIn += ls.bytesIn.Load()
 		st.BytesOut += ls.bytesOut.Load()
 		st.InFlight += ls.inFlight.Load()

@@ -135,8 +135,10 @@ func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
 //
 // A form the client got wrong is a [*codec.Error] with the status to answer
 // with (400 malformed, 413 too large, 431 part header too long) and a
-// message that says what is wrong: pass it to [Request.SendError]. Other
-// errors come from reading a spooled or streamed body.
+// message that says what is wrong: pass it to [Request.SendError]. A part
+// that cannot be spilled to a temporary file is a [*codec.Error] too, 507 or
+// 503 (see [codec.StorageError]): the server's fault, not the client's.
+// Other errors come from reading a spooled or streamed body.
 //
 // The fields and their files are released when the request ends (see
 // [Request.Release]). Call Form only from the handler's goroutine.
@@ -505,10 +507,12 @@ func (fs *formState) spill(rec *fieldRec, data []byte, start int64) error {
 	}
 	rec.file = f
 	if _, err := f.Write(held); err != nil {
-		return err
+		return codec.StorageError(err)
 	}
-	_, err = f.Write(data)
-	return err
+	if _, err := f.Write(data); err != nil {
+		return codec.StorageError(err)
+	}
+	return nil
 }
 
 // tempFile creates a temporary file and removes its name at once, so that
@@ -517,7 +521,7 @@ func (fs *formState) spill(rec *fieldRec, data []byte, start int64) error {
 func (fs *formState) tempFile() (*os.File, error) {
 	f, err := os.CreateTemp(fs.cfg.TempDir, "fastbase-form-*")
 	if err != nil {
-		return nil, err
+		return nil, codec.StorageError(err)
 	}
 	fs.files = append(fs.files, f)
 	if os.Remove(f.Name()) != nil {

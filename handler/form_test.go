@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -315,6 +316,20 @@ func TestFormStreamedBody(t *testing.T) {
 		_, err := spilled.Stat()
 		assert.ErrorIs(t, err, os.ErrClosed, "Finish closes the temporary files")
 	}
+}
+
+// TestFormSpillFailureIsTheServersFault spills a part where no file can be
+// made: the form's error is the server's 503, not a client's 400.
+func TestFormSpillFailureIsTheServersFault(t *testing.T) {
+	req, body, _ := bigForm()
+	h := New()
+	h.Forms.TempDir = filepath.Join(t.TempDir(), "missing")
+	formOf(t, h, req, nil, func(r *Request) { r.SetBodyReader(bytes.NewReader(body), int64(len(body))) }, func(r *Request) {
+		_, err := r.Form()
+		var e *codec.Error
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, 503, e.Status)
+	})
 }
 
 // TestFormSpillBytes checks the configured spill size and memory bound on

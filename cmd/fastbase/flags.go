@@ -24,6 +24,10 @@ type config struct {
 	bodyMemoryBytes int64
 	maxConns        int
 
+	maxInboundBytes  int64
+	maxOutboundBytes int64
+	maxBufferedBytes int64
+
 	formMaxParts        int
 	formPartHeaderBytes int64
 	formMaxBytes        int64
@@ -80,6 +84,7 @@ var flagGroups = []flagGroup{
 	{"Listening", []string{"addr"}},
 	{"Handler", []string{"handler", "protocol"}},
 	{"Limits", []string{"max-header-bytes", "max-body-bytes", "body-memory-bytes", "max-conns"}},
+	{"Memory", []string{"max-inbound-bytes", "max-outbound-bytes", "max-buffered-bytes"}},
 	{"Forms", []string{"form-max-parts", "form-part-header-bytes", "form-max-bytes", "form-spill-bytes", "form-memory-bytes"}},
 	{"Timeouts", []string{"header-timeout", "idle-timeout", "write-timeout", "shutdown-timeout"}},
 	{"Concurrency", []string{"loops", "reuseport", "workers", "procs"}},
@@ -126,7 +131,18 @@ func newFlagSet(c *config) *flag.FlagSet {
 	c.bodyMemoryBytes = engine.DefaultBodyMemoryBytes
 	fs.Var(sizeValue{&c.bodyMemoryBytes, 1, 1 << 40}, "body-memory-bytes",
 		"hold a request body of up to `size` in memory; a larger or chunked one is read as it arrives and spooled to a temporary file")
-	fs.Var(intValue{&c.maxConns, 0, 10_000_000}, "max-conns", "answer 503 and close a connection beyond `n` open ones; 0 means no limit")
+	fs.Var(intValue{&c.maxConns, -1, 10_000_000}, "max-conns",
+		"answer 503 and close a connection beyond `n` open ones; 0 derives n from the descriptor limit (RLIMIT_NOFILE less headroom), -1 means no limit")
+
+	c.maxInboundBytes = engine.DefaultMaxInboundBytes
+	fs.Var(sizeValue{&c.maxInboundBytes, 16 << 10, 1 << 30}, "max-inbound-bytes",
+		"cut a connection holding more than `size` of input not yet consumed (pipelined requests, a body waiting to be whole); at least the header limit plus 64KiB")
+	c.maxOutboundBytes = engine.DefaultMaxOutboundBytes
+	fs.Var(sizeValue{&c.maxOutboundBytes, 16 << 10, 1 << 30}, "max-outbound-bytes",
+		"stop answering a connection's pipelined requests while more than `size` of its output is unsent")
+	c.maxBufferedBytes = engine.DefaultMaxBufferedBytes
+	fs.Var(sizeValue{&c.maxBufferedBytes, 1 << 20, 1 << 40}, "max-buffered-bytes",
+		"cut the connections holding the most once all of them hold more than `size`; also sets the Go soft memory limit to twice that plus 64MiB unless GOMEMLIMIT is set")
 
 	c.formMaxParts = codec.DefaultMaxParts
 	fs.Var(intValue{&c.formMaxParts, 1, 1_000_000}, "form-max-parts", "answer 400 to a form with more than `n` fields or parts")

@@ -37,6 +37,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"syscall"
 
 	"github.com/fastbase/fastbase/accesslog"
@@ -134,20 +136,23 @@ func newServer(c *config, logger *slog.Logger) *engine.Server {
 		MemoryBytes: c.formMemoryBytes,
 	}
 	return &engine.Server{
-		Addr:            c.addr,
-		Handler:         h,
-		Loops:           c.loops,
-		ReusePort:       c.reusePort,
-		Limits:          codec.Limits{MaxHeaderBytes: int(c.maxHeaderBytes)},
-		MaxBodyBytes:    c.maxBodyBytes,
-		BodyMemoryBytes: c.bodyMemoryBytes,
-		HeaderTimeout:   c.headerTimeout,
-		IdleTimeout:     c.idleTimeout,
-		WriteTimeout:    c.writeTimeout,
-		ShutdownTimeout: c.shutdownTimeout,
-		MaxConns:        c.maxConns,
-		Workers:         c.workers,
-		Logger:          logger,
+		Addr:             c.addr,
+		Handler:          h,
+		Loops:            c.loops,
+		ReusePort:        c.reusePort,
+		Limits:           codec.Limits{MaxHeaderBytes: int(c.maxHeaderBytes)},
+		MaxBodyBytes:     c.maxBodyBytes,
+		BodyMemoryBytes:  c.bodyMemoryBytes,
+		HeaderTimeout:    c.headerTimeout,
+		IdleTimeout:      c.idleTimeout,
+		WriteTimeout:     c.writeTimeout,
+		ShutdownTimeout:  c.shutdownTimeout,
+		MaxConns:         c.maxConns,
+		MaxInboundBytes:  int(c.maxInboundBytes),
+		MaxOutboundBytes: int(c.maxOutboundBytes),
+		MaxBufferedBytes: c.maxBufferedBytes,
+		Workers:          c.workers,
+		Logger:           logger,
 	}
 }
 
@@ -157,6 +162,7 @@ func (cmd *command) serve(c *config, logger *slog.Logger) int {
 		return cmd.prefork(c, logger)
 	}
 	srv := newServer(c, logger)
+	setMemoryLimit(c.maxBufferedBytes, os.LookupEnv)
 	if !c.quiet {
 		// Flushing the log at exit is part of the shutdown's time budget.
 		opt := accesslog.Options{
@@ -270,8 +276,34 @@ func startAttrs(c *config, srv *engine.Server, adminAddr net.Addr) []any {
 	}
 	return []any{
 		"addr", srv.ListenAddr().String(), "handler", c.handler, "protocol", c.proto,
-		"loops", loops, "workers", c.workers, "access_log", accessLog, "admin", adm, "pid", os.Getpid(),
+		"loops", loops, "workers", c.workers, "max_conns", maxConnsText(c.maxConns, loops),
+		"access_log", accessLog, "admin", adm, "pid", os.Getpid(),
 	}
+}
+
+// setMemoryLimit sets the Go runtime's soft memory limit to twice the
+// connections' budget plus 64 MiB, unless the environment set GOMEMLIMIT:
+// the budget bounds what connections hold, and the limit keeps the garbage
+// of buffers that grew and were freed from doubling it, as the collector
+// would by default (GOGC=100). It returns the limit in force.
+func setMemoryLimit(budget int64, lookup func(string) (string, bool)) int64 {
+	if _, set := lookup("GOMEMLIMIT"); set {
+		return debug.SetMemoryLimit(-1)
+	}
+	limit := 2*budget + 64<<20
+	debug.SetMemoryLimit(limit)
+	return limit
+}
+
+// maxConnsText is the connection cap that -max-conns n gives, for the log.
+func maxConnsText(n, loops int) string {
+	switch {
+	case n < 0:
+		return "none"
+	case n == 0:
+		n = engine.DefaultMaxConns(loops)
+	}
+	return strconv.Itoa(n)
 }
 
 // openAccessLog returns the non-blocking access-log writer for path (empty:

@@ -118,7 +118,7 @@ func TestBadFlagsExit2NamingTheFlag(t *testing.T) {
 		{[]string{"-protocol", "HTTP/2"}, "-protocol: want one of HTTP/1.1, HTTP/1.0"},
 		{[]string{"-loops", "abc"}, `invalid value "abc" for flag -loops: want an integer from 0 to 4096`},
 		{[]string{"-loops", "-1"}, "-loops: want an integer from 0 to 4096"},
-		{[]string{"-max-conns", "x"}, "-max-conns: want an integer from 0 to 10000000"},
+		{[]string{"-max-conns", "x"}, "-max-conns: want an integer from -1 to 10000000"},
 		{[]string{"-max-body-bytes", "0"}, "-max-body-bytes: want a size from 1 to 1024GiB"},
 		{[]string{"-max-header-bytes", "10"}, "-max-header-bytes: want a size from 1KiB to 64MiB"},
 		{[]string{"-header-timeout", "soon"}, "-header-timeout: want a duration from 1ms to 24h0m0s"},
