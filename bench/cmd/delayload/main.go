@@ -46,6 +46,7 @@ type result struct {
 	RSSPeakKB      int64   `json:"rss_peak_kb"`
 	BytesPerConn   float64 `json:"rss_bytes_per_pending"`
 	CPUWhileWaitPc float64 `json:"cpu_while_waiting_pct"`
+	WindowMs       float64 `json:"cpu_window_ms"`
 	FirstError     string  `json:"first_error,omitempty"`
 }
 
@@ -73,9 +74,9 @@ func main() {
 			r.Conns, r.Answered, r.Failed, *idle, r.CPUWhileWaitPc, r.RSSPeakKB)
 	} else {
 		fmt.Printf("conns=%d answered=%d failed=%d early=%d late p50=%.1fms p99=%.1fms max=%.1fms "+
-			"rss %d→%d KB (%.0f B per pending request) server cpu while waiting %.2f%%\n",
+			"rss %d→%d KB (%.0f B per pending request) server cpu while waiting %.2f%% (over %.0f ms)\n",
 			r.Conns, r.Answered, r.Failed, r.Early, r.LateP50Ms, r.LateP99Ms, r.LateMaxMs,
-			r.RSSBeforeKB, r.RSSPeakKB, r.BytesPerConn, r.CPUWhileWaitPc)
+			r.RSSBeforeKB, r.RSSPeakKB, r.BytesPerConn, r.CPUWhileWaitPc, r.WindowMs)
 	}
 	if r.FirstError != "" {
 		fmt.Println("first error:", r.FirstError)
@@ -100,19 +101,21 @@ func run(addr string, pid, n int, path string, delay, idle time.Duration) result
 	peak := &atomic.Int64{}
 	peak.Store(res.RSSBeforeKB)
 	stopSampling := sampleRSS(pid, peak)
-	var wg sync.WaitGroup
+	var wg, sent sync.WaitGroup
 	start := make(chan struct{})
 	for _, cl := range clients {
 		if cl.err != nil {
 			continue
 		}
 		wg.Add(1)
+		sent.Add(1)
 		go func() {
 			defer wg.Done()
 			<-start
-			cl.exchange(request, delay+30*time.Second)
+			cl.exchange(request, delay+30*time.Second, sent.Done)
 		}()
 	}
+	started := time.Now()
 	close(start)
 	if idle > 0 {
 		wg.Wait()
@@ -120,12 +123,18 @@ func run(addr string, pid, n int, path string, delay, idle time.Duration) result
 		time.Sleep(idle)
 		res.CPUWhileWaitPc = cpuPercent(cpuTicks(pid)-cpu0, time.Since(t0))
 	} else {
-		// The window in which every request has been sent and none is due:
-		// from a tenth of the delay after the start to a tenth before it.
-		time.Sleep(delay / 10)
-		cpu0, t0 := cpuTicks(pid), time.Now()
-		time.Sleep(delay * 8 / 10)
-		res.CPUWhileWaitPc = cpuPercent(cpuTicks(pid)-cpu0, time.Since(t0))
+		// The window in which every request has been sent (and, 50 ms
+		// later, received) and none is due yet: up to 50 ms before the
+		// first answer is due.
+		sent.Wait()
+		time.Sleep(50 * time.Millisecond)
+		end := started.Add(delay - 50*time.Millisecond)
+		if t0 := time.Now(); t0.Before(end) {
+			cpu0 := cpuTicks(pid)
+			time.Sleep(time.Until(end))
+			res.CPUWhileWaitPc = cpuPercent(cpuTicks(pid)-cpu0, time.Since(t0))
+			res.WindowMs = float64(time.Since(t0)) / 1e6
+		}
 		wg.Wait()
 	}
 	stopSampling()
@@ -194,13 +203,17 @@ func connect(addr string, clients []*client) {
 }
 
 // exchange sends the request and reads the whole answer.
-func (cl *client) exchange(request []byte, timeout time.Duration) {
+func (cl *client) exchange(request []byte, timeout time.Duration, written func()) {
 	cl.c.SetDeadline(time.Now().Add(timeout))
-	if _, err := cl.c.Write(request); err != nil {
+	// Taken before the write: the server cannot have the request earlier,
+	// so an answer measured as early is early.
+	cl.sent = time.Now()
+	_, err := cl.c.Write(request)
+	written()
+	if err != nil {
 		cl.err = err
 		return
 	}
-	cl.sent = time.Now()
 	resp, err := http.ReadResponse(cl.r, nil)
 	if err != nil {
 		cl.err = err
