@@ -21,9 +21,9 @@ const DefaultBodyMemoryBytes = 1 << 20
 
 // streamedBody is a request whose body is consumed as it arrives. The
 // inbound bytes it has consumed are discarded, header block included, so
-// the header block is copied and parsed again when the body is complete.
+// the parsed request is held in a copy of its own.
 type streamedBody struct {
-	head      []byte // the request's header block, copied
+	heldRequest
 	mem       []byte // the body while it fits in memory
 	file      *os.File
 	size      int64 // body bytes received (decoded) so far
@@ -32,25 +32,23 @@ type streamedBody struct {
 	scratch   []byte // decoded chunk data on its way to the file
 }
 
-// streamBody reports whether the request in ws.req, whose header block is
-// headerLen bytes of the available ones, has a body that must be streamed
-// rather than waited for in the inbound buffer: a chunked one, one over
-// BodyMemoryBytes, and one that has not all arrived and would not fit in
-// MaxInboundBytes with its header block.
-func (ws *workspace) streamBody(headerLen, available int) bool {
-	r := &ws.req
-	if r.Chunked || r.ContentLength > ws.s.bodyMemory() {
+// streamBody reports whether r, whose header block is headerLen bytes of
+// the available ones, has a body that must be streamed rather than waited
+// for in the inbound buffer: a chunked one, one over BodyMemoryBytes, and
+// one that has not all arrived and would not fit in MaxInboundBytes with
+// its header block.
+func (s *Server) streamBody(r *codec.Request, headerLen, available int) bool {
+	if r.Chunked || r.ContentLength > s.bodyMemory() {
 		return true
 	}
 	total := int64(headerLen) + r.ContentLength
-	return total > int64(available) && total > int64(ws.s.maxInbound())
+	return total > int64(available) && total > int64(s.maxInbound())
 }
 
-// startBody begins streaming the body of the request whose header block is
-// head.
-func (cn *conn) startBody(head []byte) {
-	r := &cn.ws.req
-	b := &streamedBody{head: append([]byte(nil), head...), remaining: r.ContentLength}
+// startBody begins streaming the body of r, whose header block is head.
+func (cn *conn) startBody(r *codec.Request, head []byte) {
+	b := &streamedBody{remaining: r.ContentLength}
+	b.hold(r, head, 0)
 	if r.Chunked {
 		b.remaining = -1
 	}
@@ -156,21 +154,10 @@ var tooLarge = &codec.Error{Status: 413}
 // answerStreamed runs the handler for a request whose body was streamed.
 func (cn *conn) answerStreamed(out []byte, b *streamedBody) ([]byte, bool) {
 	ws := cn.ws
-	if err := ws.reparse(b); err != nil {
-		return ws.answerError(out, err), false
-	}
 	h := ws.s.Handler
-	ws.hreq.Begin(h, &ws.info, &ws.req, b.mem, out)
+	ws.hreq.Begin(h, &ws.info, &b.req, b.mem, out)
 	if b.file != nil {
 		ws.hreq.SetBodyFile(b.file, b.size)
 	}
 	return cn.serve(h, len(out))
-}
-
-// reparse fills ws.req from the copied header block of b.
-func (ws *workspace) reparse(b *streamedBody) error {
-	// The loop's parser is idle between calls: one that stopped in the
-	// middle of a header block was handed to its connection.
-	_, err := ws.parser.Parse(b.head, &ws.req)
-	return err
 }

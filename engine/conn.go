@@ -49,6 +49,9 @@ type conn struct {
 	ws     *workspace
 	parser *codec.Parser // non-nil only while a partial header block is buffered
 	body   *streamedBody // non-nil only while a streamed body is arriving
+	// waiting is the parsed request whose body waits to be whole in gnet's
+	// buffer; nil otherwise.
+	waiting *heldRequest
 	// need is the number of inbound bytes, counted from the start of the
 	// buffer, that must have arrived before parsing again: a header block
 	// whose body is still on its way.
@@ -93,6 +96,7 @@ type workspace struct {
 	conns  []*conn // the loop's connections
 	stats  loopStats
 	timers loopTimers
+	batch  batch // what the current OnTraffic works on
 	// held is what the loop's connections hold, as last counted, against
 	// the loop's share of MaxBufferedBytes; victims is scratch for shed.
 	held    int64
@@ -121,135 +125,6 @@ func (ws *workspace) remove(cn *conn) {
 	ws.conns[len(ws.conns)-1] = nil
 	ws.conns = ws.conns[:len(ws.conns)-1]
 	ws.stats.closed.Add(1)
-}
-
-// onTraffic answers every complete request that has arrived on c.
-func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
-	if action, wait := cn.gate(c); wait {
-		return action
-	}
-	buf, err := c.Peek(-1)
-	if err != nil || len(buf) == 0 {
-		return gnet.None
-	}
-	ws := cn.ws
-	s := ws.s
-	ws.fillConnInfo(c)
-	bb := bytebufferpool.Get()
-	out := bb.B[:0]
-	consumed, keepAlive := 0, true
-	ws.stats.inFlight.Store(1)
-	for consumed < len(buf) && keepAlive && cn.later == nil {
-		if c.OutboundBuffered()+len(out) > s.maxOutbound() {
-			cn.paused = true
-			break
-		}
-		rest := buf[consumed:]
-		if cn.body != nil {
-			n, done, err := cn.body.feed(rest, s)
-			consumed += n
-			if err == nil && !done {
-				cn.wait(waitBody, s.headerTimeout())
-				break
-			}
-			b := cn.body
-			cn.body, cn.continued = nil, false
-			if err == nil {
-				if s.pool != nil && cn.dispatchStreamed(c, b) {
-					b.release()
-					if cn.pl.final {
-						break
-					}
-					continue
-				}
-				out, keepAlive = cn.answerStreamed(out, b)
-				b.release()
-				continue
-			}
-			b.release()
-			if ws.reparse(b) != nil {
-				ws.req.Reset()
-			}
-			out = ws.answerError(out, err)
-			keepAlive, cn.unread = false, true
-			consumed = len(buf)
-			break
-		}
-		p := cn.parser
-		if p == nil {
-			p = ws.parser
-		}
-		n, err := p.Parse(rest, &ws.req)
-		if err == codec.ErrNeedMore {
-			cn.waitForHeader(p)
-			break
-		}
-		cn.parser = nil
-		if err == nil && ws.streamBody(n, len(rest)) {
-			if s.pool != nil && cn.busy() {
-				// Its answer must follow those still on workers, and
-				// a body is streamed only when none is pending.
-				cn.pl.stalled = true
-				break
-			}
-			if err = ws.checkBody(); err == nil {
-				cn.startBody(rest[:n])
-				cn.invite100(len(rest) == n, &out)
-				consumed += n
-				continue
-			}
-		}
-		if err == nil {
-			var bodyLen int
-			if bodyLen, err = ws.bodyLength(); err == nil {
-				if total := n + bodyLen; len(rest) < total {
-					cn.waitForBody(total, &out)
-					break
-				}
-				cn.need, cn.continued = 0, false
-				if s.pool != nil && (cn.busy() || ws.offload()) {
-					if !cn.dispatch(c, rest[:n], rest[n:n+bodyLen]) {
-						break
-					}
-					consumed += n + bodyLen
-					if cn.pl.final {
-						break
-					}
-					continue
-				}
-				out, keepAlive = cn.answer(out, rest[n:n+bodyLen])
-				consumed += n + bodyLen
-				continue
-			}
-		}
-		// The request is rejected and the connection closes after the
-		// answer. Whatever else the client sent is never read: the client
-		// may still be sending it, so the close must linger.
-		out = ws.answerError(out, err)
-		keepAlive, cn.unread = false, true
-		consumed = len(buf)
-	}
-	ws.stats.inFlight.Store(0)
-	ws.stats.bytesIn.Add(uint64(consumed))
-	if len(out) > 0 {
-		ws.stats.bytesOut.Add(uint64(len(out)))
-		_, _ = c.Write(out)
-	}
-	bb.B = out
-	bytebufferpool.Put(bb)
-	ws.flushLog()
-	if consumed > 0 {
-		_, _ = c.Discard(consumed)
-	}
-	if !keepAlive {
-		return cn.closeAfterResponse(c)
-	}
-	if cn.later == nil && cn.parser == nil && cn.need == 0 && cn.body == nil && !cn.paused {
-		cn.wait(waitIdle, s.idleTimeout())
-	} else {
-		cn.arm()
-	}
-	return gnet.None
 }
 
 // gate decides whether the bytes that arrived on c are to be parsed now.
@@ -300,103 +175,6 @@ func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
 	return gnet.None, false
 }
 
-// waitForHeader keeps the parser p, which has started on a header block
-// that is not whole yet, with the connection, and starts the header timeout
-// if this is a new request: a client that trickles its header does not get
-// more time with every byte.
-func (cn *conn) waitForHeader(p *codec.Parser) {
-	if cn.parser != p {
-		ws := cn.ws
-		cn.parser = p
-		ws.parser = &codec.Parser{Limits: ws.s.limits()}
-	}
-	if cn.kind != waitHeader {
-		cn.wait(waitHeader, cn.ws.s.headerTimeout())
-	}
-}
-
-// waitForBody records that the request just parsed needs total bytes before
-// it can be answered, and invites the body with "100 Continue" when the
-// client asked for that. The header block is parsed again once everything
-// has arrived: one more pass over the headers rather than one per read.
-func (cn *conn) waitForBody(total int, out *[]byte) {
-	s := cn.ws.s
-	cn.need = total
-	cn.wait(waitBody, s.headerTimeout())
-	cn.invite100(true, out)
-}
-
-// invite100 sends "100 Continue" when the request just parsed asked for it
-// and none of its body has arrived yet (RFC 9110 §10.1.1: a server that has
-// begun to receive the body need not send it).
-func (cn *conn) invite100(noBodyYet bool, out *[]byte) {
-	r := &cn.ws.req
-	if r.Expect100 && noBodyYet && !cn.continued {
-		*out = append(*out, codec.ContinueResponse...)
-		cn.continued = true
-	}
-}
-
-// bodyLength returns how many body bytes follow the header block just
-// parsed, or an error to answer with.
-func (ws *workspace) bodyLength() (int, error) {
-	if err := ws.checkBody(); err != nil {
-		return 0, err
-	}
-	return int(max(ws.req.ContentLength, 0)), nil
-}
-
-// checkBody refuses at once a body declared larger than MaxBodyBytes, before
-// any of it is read (and before "100 Continue" could invite it).
-func (ws *workspace) checkBody() error {
-	if ws.req.ContentLength > ws.s.maxBody() {
-		return tooLarge
-	}
-	return nil
-}
-
-// answer runs the handler for the request in ws.req with the given body and
-// appends its response to out. It reports whether the connection may stay
-// open.
-func (cn *conn) answer(out, body []byte) ([]byte, bool) {
-	ws := cn.ws
-	h := ws.s.Handler
-	ws.hreq.Begin(h, &ws.info, &ws.req, body, out)
-	return cn.serve(h, len(out))
-}
-
-// serve runs h for the request begun in ws.hreq, whose response starts at
-// out[start:], and finishes it; an answer that comes later is taken out of
-// the batch (see deferAnswer).
-func (cn *conn) serve(h *handler.Handler, start int) ([]byte, bool) {
-	ws := cn.ws
-	if ws.s.draining.Load() {
-		ws.hreq.SetCloseConnection(true)
-	}
-	h.Serve(&ws.hreq)
-	ws.s.notePanic(&ws.hreq)
-	out, keepAlive := ws.hreq.Finish()
-	ws.stats.requests[codec.LookupMethod(ws.req.Method)][statusSlot(ws.hreq.Status())].Add(1)
-	ws.logRequest()
-	return cn.deferAnswer(out, start, keepAlive)
-}
-
-// answerError appends the error response for a request that could not be
-// parsed or framed.
-func (ws *workspace) answerError(out []byte, err error) []byte {
-	e, ok := err.(*codec.Error)
-	if !ok {
-		e = &codec.Error{Status: 400}
-	}
-	ws.stats.parseErrors[statusSlot(e.Status)].Add(1)
-	h := ws.s.Handler
-	ws.hreq.Begin(h, &ws.info, &ws.req, nil, out)
-	ws.hreq.ServeParseError(e)
-	out, _ = ws.hreq.Finish()
-	ws.logRequest()
-	return out
-}
-
 // fillConnInfo sets the addresses of c in the workspace's ConnInfo.
 func (ws *workspace) fillConnInfo(c gnet.Conn) {
 	ws.info.Remote = addrPort(c.RemoteAddr())
@@ -443,6 +221,7 @@ func (cn *conn) discardInbound(c gnet.Conn) {
 func (cn *conn) closeAfterResponse(c gnet.Conn) gnet.Action {
 	cn.discardInbound(c)
 	cn.parser, cn.need, cn.paused = nil, 0, false
+	cn.releaseWaiting()
 	cn.releaseBody()
 	if c.OutboundBuffered() > 0 {
 		cn.state = stateFlushing
@@ -578,7 +357,7 @@ func (cn *conn) check(now int64) gnet.Action {
 // reuses an idle connection at that moment must not read a 408 as the
 // answer to its next request.
 func (cn *conn) timedOut(c gnet.Conn) gnet.Action {
-	if cn.parser == nil && cn.need == 0 && cn.body == nil {
+	if !cn.midRequest() {
 		return gnet.Close
 	}
 	return cn.refuse(c, timeoutError)
@@ -592,7 +371,7 @@ func (cn *conn) refuse(c gnet.Conn, e *codec.Error) gnet.Action {
 	ws.fillConnInfo(c)
 	ws.req.Reset()
 	bb := bytebufferpool.Get()
-	bb.B = ws.answerError(bb.B[:0], e)
+	bb.B = ws.answerError(bb.B[:0], &ws.req, e)
 	ws.stats.bytesOut.Add(uint64(len(bb.B)))
 	_, _ = c.Write(bb.B)
 	bytebufferpool.Put(bb)

@@ -307,3 +307,32 @@ func TestWorkerDelayClientGone(t *testing.T) {
 		return st.PendingAnswers == 0 && st.InFlight == 0 && st.ConnsOpen == 0
 	}, 5*time.Second, 5*time.Millisecond)
 }
+
+// TestBodyInPiecesOnWorkers sends requests whose bodies arrive in pieces,
+// answered on workers: the request parsed before the body arrived is the
+// one the handler reads, header values and body intact.
+func TestBodyInPiecesOnWorkers(t *testing.T) {
+	h := handler.New().HandleBlocking("POST", func(r *handler.Request) {
+		r.WriteString(r.Header("X-Tag") + ":" + string(r.Body()))
+	})
+	for _, workers := range []int{0, 2} {
+		addr := startServer(t, &Server{Handler: h, Workers: workers})
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rc := dial(t, addr)
+				for k := range 3 {
+					tag := fmt.Sprintf("tag-%d-%d", i, k)
+					body := strings.Repeat(strconv.Itoa(i), 100+k)
+					rc.send(fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nX-Tag: %s\r\nContent-Length: %d\r\n\r\n%s", tag, len(body), body[:10]))
+					time.Sleep(5 * time.Millisecond)
+					rc.send(body[10:])
+					assert.Equal(t, tag+":"+body, bodyOf(t, rc.response("POST")))
+				}
+			}()
+		}
+		wg.Wait()
+	}
+}

@@ -172,6 +172,7 @@ type Server struct {
 	draining  atomic.Bool  // Shutdown has begun
 	drainOnce sync.Once    // the first Shutdown stops accepting
 	pool      *workerPool  // nil when every request runs on the event loops
+	answerer  answerer     // on the loops, or on the pool too; chosen at start
 	timers    *timerDriver
 	panics    panicLog
 	lastDate  atomic.Int64 // unix second of the cached Date value
@@ -202,7 +203,9 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	if loops <= 0 {
 		loops = runtime.GOMAXPROCS(0)
 	}
+	s.answerer = loopAnswerer{}
 	if n := s.workers(); n > 0 {
+		s.answerer = poolAnswerer{}
 		s.pool = newWorkerPool(s, n)
 		// The pool stops once gnet has: no event loop dispatches any more.
 		defer s.pool.stop()
@@ -433,6 +436,7 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 	}
 	cn.ws.track(cn, 0)
 	cn.releaseBody()
+	cn.releaseWaiting()
 	if cn.pl != nil {
 		cn.pl.close()
 	}

@@ -128,7 +128,7 @@ func (cn *conn) idleWhileDraining(c gnet.Conn, now int64) bool {
 	switch {
 	case cn.kind == waitIdle:
 		since = cn.deadline - int64(s.idleTimeout())
-	case cn.kind == waitHeader && cn.parser == nil && cn.need == 0:
+	case cn.kind == waitHeader && !cn.midRequest():
 		// Accepted, nothing received yet.
 		since = cn.deadline - int64(s.headerTimeout())
 	default:

@@ -45,19 +45,17 @@ type workerPool struct {
 // worker is one goroutine of the pool with what it needs to answer a
 // request, reused from one request to the next.
 type worker struct {
-	p      *workerPool
-	name   string // "worker 3", what ConnInfo.Runner says
-	parser codec.Parser
-	req    codec.Request
-	hreq   handler.Request
-	info   handler.ConnInfo
+	p    *workerPool
+	name string // "worker 3", what ConnInfo.Runner says
+	hreq handler.Request
+	info handler.ConnInfo
 }
 
 func newWorkerPool(s *Server, n int) *workerPool {
 	p := &workerPool{s: s, jobs: make(chan *job, n)}
 	p.done.Add(n)
 	for i := 0; i < n; i++ {
-		w := &worker{p: p, name: "worker " + strconv.Itoa(i), parser: codec.Parser{Limits: s.limits()}}
+		w := &worker{p: p, name: "worker " + strconv.Itoa(i)}
 		go w.run()
 	}
 	return p
@@ -105,24 +103,12 @@ func (w *worker) serve(j *job) {
 	w.info = j.info
 	w.info.Runner = w.name
 	j.out = bytebufferpool.Get()
-	if _, err := w.parser.Parse(j.buf.B[:j.headerLen], &w.req); err != nil {
-		// The loop parsed the same bytes with the same limits; this cannot
-		// happen, but a broken request must not reach the handler.
-		w.parser.Reset()
-		w.hreq.Begin(h, &w.info, &w.req, nil, j.out.B[:0])
-		w.hreq.SendError(500, "", "")
-	} else {
-		var body []byte
-		if len(j.buf.B) > j.headerLen {
-			body = j.buf.B[j.headerLen:]
-		}
-		w.hreq.Begin(h, &w.info, &w.req, body, j.out.B[:0])
-		if j.bodyFile != nil {
-			w.hreq.SetBodyFile(j.bodyFile, j.bodySize)
-		}
-		h.Serve(&w.hreq)
-		s.notePanic(&w.hreq)
+	w.hreq.Begin(h, &w.info, &j.held.req, j.held.body(), j.out.B[:0])
+	if j.bodyFile != nil {
+		w.hreq.SetBodyFile(j.bodyFile, j.bodySize)
 	}
+	h.Serve(&w.hreq)
+	s.notePanic(&w.hreq)
 	if s.draining.Load() {
 		// Checked after the handler, which may have run for a while: a
 		// response finished during a shutdown closes its connection.
@@ -205,8 +191,7 @@ type job struct {
 	pl        *pipeline
 	cn        *conn // used on the event loop only, in written
 	c         gnet.Conn
-	buf       *bytebufferpool.ByteBuffer // header block, then body
-	headerLen int
+	held      heldRequest                // the request, parsed on the loop, with its body
 	bodyFile  *os.File                   // a body spooled to a file, owned by the job; nil for none
 	bodySize  int64                      // its size
 	out       *bytebufferpool.ByteBuffer // the response
@@ -247,32 +232,37 @@ func init() {
 	}
 }
 
-// newJob copies the request just parsed on cn (its header block and body,
-// views into gnet's buffer that die when OnTraffic returns) into pooled
-// memory.
-func newJob(cn *conn, c gnet.Conn, header, body []byte) *job {
-	ws := cn.ws
+// newJob copies req, just parsed on cn, with its header block and body
+// (views into gnet's buffer that die when OnTraffic returns) into memory the
+// job owns; the worker answers that copy without parsing it again.
+func newJob(cn *conn, c gnet.Conn, req *codec.Request, header, body []byte) *job {
 	j := jobPool.Get().(*job)
 	j.pl, j.cn, j.c = cn.pl, cn, c
-	j.buf = bytebufferpool.Get()
-	j.buf.B = append(append(j.buf.B[:0], header...), body...)
-	j.headerLen = len(header)
-	j.info = ws.info
-	j.method = codec.LookupMethod(ws.req.Method)
+	j.held.hold(req, header, len(body))
+	j.held.appendBody(body)
+	j.info = cn.ws.info
+	j.method = codec.LookupMethod(req.Method)
 	return j
 }
+
+// maxKeptJobBuffer is the largest request buffer a pooled job keeps for
+// the next request; a larger one is let go.
+const maxKeptJobBuffer = 64 << 10
 
 // free returns j's buffers and j to their pools.
 func (j *job) free() {
 	if j.bodyFile != nil {
 		_ = j.bodyFile.Close()
 	}
-	bytebufferpool.Put(j.buf)
 	if j.out != nil {
 		bytebufferpool.Put(j.out)
 	}
-	log := j.log[:0]
+	log, buf := j.log[:0], j.held.buf[:0]
+	if cap(buf) > maxKeptJobBuffer {
+		buf = nil
+	}
 	*j = job{log: log, written: j.written, hold: j.hold}
+	j.held.buf = buf
 	jobPool.Put(j)
 }
 
@@ -304,7 +294,7 @@ func (j *job) onWritten(c gnet.Conn, err error) error {
 	}
 	if pl.pending.Load() == 0 {
 		pl.barrier = false
-		if cn.parser == nil && cn.need == 0 {
+		if !cn.midRequest() {
 			s := ws.s
 			cn.wait(waitIdle, s.idleTimeout())
 		}
@@ -409,11 +399,9 @@ func (pl *pipeline) wake(c gnet.Conn) bool {
 	return c.Wake(nil) == nil
 }
 
-// offload reports whether the request just parsed in ws.req runs on a
-// worker.
-func (ws *workspace) offload() bool {
-	s := ws.s
-	return s.Workers > 0 || s.Handler.Blocking(ws.req.Method)
+// offload reports whether req runs on a worker.
+func (s *Server) offload(req *codec.Request) bool {
+	return s.Workers > 0 || s.Handler.Blocking(req.Method)
 }
 
 // dispatch hands the request just parsed on cn, whose header block and body
@@ -421,8 +409,8 @@ func (ws *workspace) offload() bool {
 // not for a worker but worker responses are pending, the pipeline rules hold
 // it back, or the pool is full. The request then stays unread and is parsed
 // again when the connection is woken.
-func (cn *conn) dispatch(c gnet.Conn, header, body []byte) bool {
-	return cn.dispatchFile(c, header, body, nil, 0)
+func (cn *conn) dispatch(c gnet.Conn, req *codec.Request, header, body []byte) bool {
+	return cn.dispatchFile(c, req, header, body, nil, 0)
 }
 
 // dispatchStreamed hands a request whose body was streamed to a worker, if
@@ -431,17 +419,14 @@ func (cn *conn) dispatch(c gnet.Conn, header, body []byte) bool {
 // response is pending on the connection, as a body is only streamed when
 // none is (see startBody's caller), so the order of responses holds.
 func (cn *conn) dispatchStreamed(c gnet.Conn, b *streamedBody) bool {
-	if cn.ws.reparse(b) != nil {
-		return false
-	}
-	if !cn.dispatchFile(c, b.head, b.mem, b.file, b.size) {
+	if !cn.dispatchFile(c, &b.req, b.buf, b.mem, b.file, b.size) {
 		return false
 	}
 	b.file = nil
 	return true
 }
 
-func (cn *conn) dispatchFile(c gnet.Conn, header, body []byte, file *os.File, size int64) bool {
+func (cn *conn) dispatchFile(c gnet.Conn, req *codec.Request, header, body []byte, file *os.File, size int64) bool {
 	ws := cn.ws
 	s := ws.s
 	pl := cn.pl
@@ -449,7 +434,7 @@ func (cn *conn) dispatchFile(c gnet.Conn, header, body []byte, file *os.File, si
 		pl = new(pipeline)
 		cn.pl = pl
 	}
-	if !ws.offload() {
+	if !s.offload(req) {
 		// An inline request behind responses still on workers waits for
 		// them, so that its response is not written first.
 		pl.stalled = true
@@ -458,7 +443,7 @@ func (cn *conn) dispatchFile(c gnet.Conn, header, body []byte, file *os.File, si
 	// Safe methods (RFC 9110 §9.2.1) of one connection may run side by side;
 	// a request that may change state waits for those before it and holds
 	// back those after it, so that it runs in order as on a single thread.
-	safe := codec.LookupMethod(ws.req.Method).Safe()
+	safe := codec.LookupMethod(req.Method).Safe()
 	if n := pl.pending.Load(); n > 0 && (pl.barrier || !safe || n >= maxConnJobs) {
 		pl.stalled = true
 		return false
@@ -470,7 +455,7 @@ func (cn *conn) dispatchFile(c gnet.Conn, header, body []byte, file *os.File, si
 			return false
 		}
 	}
-	j := newJob(cn, c, header, body)
+	j := newJob(cn, c, req, header, body)
 	j.bodyFile, j.bodySize = file, size
 	pl.mu.Lock()
 	ok := p.submit(j)
@@ -493,7 +478,7 @@ func (cn *conn) dispatchFile(c gnet.Conn, header, body []byte, file *os.File, si
 	pl.barrier = pl.barrier || !safe
 	// A request after which the connection closes is its last one: what
 	// follows is never read.
-	if !ws.req.KeepAlive || s.draining.Load() {
+	if !req.KeepAlive || s.draining.Load() {
 		pl.final = true
 	}
 	return true
