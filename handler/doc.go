@@ -24,6 +24,20 @@
 // [Request.SendError]. A method with no Func is answered 501
 // "Unsupported method ('BREW')", and a panic in a Func becomes a 500 page.
 //
+// # Routing
+//
+// [Handler.Route] registers a Func for a pattern in net/http.ServeMux's
+// syntax, such as "GET /status/{code}" or "/anything/", and picks among
+// patterns as ServeMux does, most specific first; [Request.PathValue] gives
+// a wildcard's value and [Request.Pattern] the pattern that matched. What no
+// route takes goes to the method table, then gets ServeMux's 404, 405 with
+// Allow, or redirect. Query parameters are read with [Request.Query] (raw)
+// and [Request.QueryValue] (decoded).
+//
+//	h := handler.New().
+//		Route("GET /status/{code}", status).
+//		Route("/", echo)
+//
 // # Bodies and forms
 //
 // The server hands a body over whole in memory, spooled to a file

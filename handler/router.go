@@ -9,20 +9,18 @@ import (
 
 // Route registers fn for the requests that pattern matches and returns h,
 // so that calls can be chained. Patterns are those of net/http.ServeMux
-// since Go 1.22, and so is the choice among them:
+// since Go 1.22, "[METHOD ][HOST]/[PATH]", and so is the choice among them.
 //
-//		[METHOD ][HOST]/[PATH]
-//
-//	  - METHOD, when given, is matched exactly, except that "GET" also
-//	    matches HEAD; without it the pattern matches every method.
-//	  - HOST, when given, is matched against the Host header without its
-//	    port; a pattern with a host wins over one without.
-//	  - PATH is matched segment by segment against the request's path, each
-//	    segment percent-decoded first. "{name}" matches one whole segment,
-//	    "{name...}" the rest of the path, and a PATH that ends in '/' matches
-//	    every path under it ("/anything/" matches "/anything/a/b"); "{$}"
-//	    after a final '/' matches that path alone ("/{$}" matches "/" only).
-//	    [Request.PathValue] gives what a wildcard matched, by name.
+//   - METHOD, when given, is matched exactly, except that "GET" also
+//     matches HEAD; without it the pattern matches every method.
+//   - HOST, when given, is matched against the Host header without its
+//     port; a pattern with a host wins over one without.
+//   - PATH is matched segment by segment against the request's path, each
+//     segment percent-decoded first. "{name}" matches one whole segment,
+//     "{name...}" the rest of the path, and a PATH that ends in '/' matches
+//     every path under it ("/anything/" matches "/anything/a/b"); "{$}"
+//     after a final '/' matches that path alone ("/{$}" matches "/" only).
+//     [Request.PathValue] gives what a wildcard matched, by name.
 //
 // When several patterns match a request the most specific one answers: the
 // one that matches a strict subset of the others' requests ("/status/200"
