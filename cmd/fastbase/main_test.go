@@ -114,7 +114,7 @@ func TestBadFlagsExit2NamingTheFlag(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-handler", "nope"}, "-handler: want one of echo, error, form, hello, threads"},
+		{[]string{"-handler", "nope"}, "-handler: want one of echo, error, form, hello, httpbin, threads"},
 		{[]string{"-protocol", "HTTP/2"}, "-protocol: want one of HTTP/1.1, HTTP/1.0"},
 		{[]string{"-loops", "abc"}, `invalid value "abc" for flag -loops: want an integer from 0 to 4096`},
 		{[]string{"-loops", "-1"}, "-loops: want an integer from 0 to 4096"},

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fastbase/fastbase/handler/httpbin"
 )
 
 // The flag.Value types below check their range when they are set, so that
@@ -129,4 +131,23 @@ func (v choiceValue) Set(s string) error {
 		}
 	}
 	return fmt.Errorf("want one of %s", strings.Join(v.choices, ", "))
+}
+
+// echoDefaultValue is a query string of httpbin echo parameters, checked
+// as the echo would check it.
+type echoDefaultValue struct{ p *string }
+
+func (v echoDefaultValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
+
+func (v echoDefaultValue) Set(s string) error {
+	if err := httpbin.CheckEchoQuery(s); err != nil {
+		return err
+	}
+	*v.p = s
+	return nil
 }
