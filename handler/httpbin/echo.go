@@ -43,11 +43,15 @@ func (a *app) parseEchoQuery(query []byte, roll func() float64, acceptsGzip bool
 		var err error
 		switch string(s.Name()) {
 		case "status":
-			if len(value) > 0 {
+			if n, ok := smallNumber(value); ok && n >= 200 && n <= 999 {
+				p.status = n
+			} else if len(value) > 0 {
 				p.status, err = pickStatus(string(value), roll)
 			}
 		case "size":
-			if len(value) > 0 {
+			if n, ok := smallNumber(value); ok {
+				p.size = int(min(int64(n), a.maxBody))
+			} else if len(value) > 0 {
 				p.size, err = a.pickSize(string(value), roll)
 			}
 		case "close":
@@ -74,6 +78,22 @@ func (a *app) parseEchoQuery(query []byte, roll func() float64, acceptsGzip bool
 		return p, fmt.Errorf("query: %v", err)
 	}
 	return p, nil
+}
+
+// smallNumber reads b when it is up to nine decimal digits, the usual
+// status= and size=, without making a string of it.
+func smallNumber(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // CheckEchoQuery reports what the echo would refuse in query, a query
@@ -103,7 +123,7 @@ func parsePercentList(list string, parseValue func(string) (int, error)) ([]perc
 	for _, entry := range strings.Split(list, ",") {
 		raw, rawPercent, found := strings.Cut(entry, ":")
 		if !found || strings.Contains(rawPercent, ":") {
-			return nil, fmt.Errorf("%q: want value:percent", entry)
+			return nil, fmt.Errorf("%s: want value:percent", strconv.Quote(entry))
 		}
 		v, err := parseValue(raw)
 		if err != nil {
@@ -111,13 +131,13 @@ func parsePercentList(list string, parseValue func(string) (int, error)) ([]perc
 		}
 		p, err := strconv.ParseFloat(strings.TrimSuffix(rawPercent, "%"), 32)
 		if err != nil || p < 0 || p > 100 {
-			return nil, fmt.Errorf("%q: the percentage must be a number from 0 to 100", entry)
+			return nil, fmt.Errorf("%s: the percentage must be a number from 0 to 100", strconv.Quote(entry))
 		}
 		sum += p
 		// Rounded so that percentages meant to add up to 100 do.
 		cumulative := float32(math.Round(sum*1e4) / 1e4)
 		if cumulative > 100 {
-			return nil, fmt.Errorf("%q: the percentages add up to more than 100", list)
+			return nil, fmt.Errorf("%s: the percentages add up to more than 100", strconv.Quote(list))
 		}
 		entries = append(entries, percentEntry{v, cumulative})
 	}
@@ -152,7 +172,7 @@ func pickStatus(v string, roll func() float64) (int, error) {
 func parseEchoStatus(v string) (int, error) {
 	code, err := strconv.Atoi(v)
 	if err != nil || code < 200 || code > 999 {
-		return 0, fmt.Errorf("status %q: want a final status code from 200 to 999, or code:percent,… pairs", v)
+		return 0, fmt.Errorf("status %s: want a final status code from 200 to 999, or code:percent,… pairs", strconv.Quote(v))
 	}
 	return code, nil
 }
@@ -163,7 +183,7 @@ func (a *app) pickSize(v string, roll func() float64) (int, error) {
 	parse := func(v string) (int, error) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return 0, fmt.Errorf("size %q: want a byte count, or size:percent,… pairs", v)
+			return 0, fmt.Errorf("size %s: want a byte count, or size:percent,… pairs", strconv.Quote(v))
 		}
 		return int(min(int64(n), a.maxBody)), nil
 	}
@@ -199,7 +219,7 @@ func chance(v string, roll func() float64) bool {
 func parseHeaderParam(v string) (handler.HeaderField, error) {
 	name, value, found := strings.Cut(v, ":")
 	if !found || !isToken(name) {
-		return handler.HeaderField{}, fmt.Errorf("header %q: want Name:Value", v)
+		return handler.HeaderField{}, fmt.Errorf("header %s: want Name:Value", strconv.Quote(v))
 	}
 	return handler.HeaderField{Name: textproto.CanonicalMIMEHeaderKey(name), Value: strings.TrimSpace(value)}, nil
 }
@@ -226,8 +246,9 @@ func (a *app) echoQuery(r *handler.Request) []byte {
 	return r.Query()
 }
 
+// acceptsGzip is fortio's test: "gzip" anywhere in Accept-Encoding.
 func acceptsGzip(r *handler.Request) bool {
-	return strings.Contains(r.Header("Accept-Encoding"), "gzip")
+	return bytes.Contains(r.Parsed().Header("Accept-Encoding"), []byte("gzip"))
 }
 
 // echo is fortio's echo: the request body back with its Content-Type, or a
@@ -243,13 +264,15 @@ func (a *app) echo(r *handler.Request) {
 		return
 	}
 	var body []byte
-	contentType := r.Header("Content-Type")
+	var contentType string
 	if p.size >= 0 {
 		body = a.payload[:p.size]
 		contentType = binaryContentType
 	} else if body, err = readBody(r, a.maxBody); err != nil {
 		echoError(r, 413, fmt.Errorf("the body to echo is larger than %d bytes", a.maxBody))
 		return
+	} else {
+		contentType = r.Header("Content-Type")
 	}
 	r.SendResponse(p.status, "")
 	if p.close {
