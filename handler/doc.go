@@ -21,8 +21,9 @@
 // [Request.Header], [Request.Headers], [Request.Body], and [Request.Parsed]
 // for the zero-copy [codec.Request]. Response calls: [Request.SendResponse],
 // [Request.SendHeader], [Request.EndHeaders], [Request.Write] and
-// [Request.SendError]. A method with no Func is answered 501
-// "Unsupported method ('BREW')", and a panic in a Func becomes a 500 page.
+// [Request.SendError]. In a Handler without routes a method with no Func
+// is answered 501 "Unsupported method ('BREW')"; a panic in a Func becomes
+// a 500 page.
 //
 // # Routing
 //
@@ -83,5 +84,6 @@
 // [Echo], [Threads] and [NotFound] are the seed's examples (Echo answers
 // the POST example too, and [Form] is it on its own, with an upload page
 // for browsers); [Hello] is the TechEmpower plaintext handler, whose whole
-// path does not allocate.
+// path does not allocate. Package handler/httpbin, beside this one, is
+// go-httpbin's routes and fortio's echo written on this API alone.
 package handler

@@ -790,7 +790,7 @@ func (a *app) dumpRequest(r *handler.Request) {
 		writeError(r, 400, "failed to dump request: "+err.Error())
 		return
 	}
-	b := append([]byte(nil), r.RequestLine()...)
+	b := append([]byte(nil), r.Parsed().RequestLine...)
 	b = append(b, "\r\n"...)
 	for _, h := range r.Headers() {
 		b = append(b, h.Name...)
