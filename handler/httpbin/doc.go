@@ -9,7 +9,8 @@
 // args, headers, method, origin and url, and for requests that may carry
 // a body data, files, form and json, as go-httpbin does (two-space
 // indented JSON, Content-Type application/json; charset=utf-8, CORS
-// headers, OPTIONS preflight, 405 with Allow for another method). Then
+// headers, OPTIONS preflight; the first six take their one method and
+// answer another with net/http.ServeMux's 405 and Allow). Then
 // /headers /ip /user-agent /uuid /hostname, /status/{code} (a code, or a
 // weighted list "200:3,500:1"), /unstable (failure_rate, seed),
 // /bytes/{n} (seed), /range/{n} (one Range: 206, 416 when unsatisfiable),
@@ -17,7 +18,8 @@
 // /relative-redirect/{n} /absolute-redirect/{n} /redirect-to (url,
 // status_code), /basic-auth/{user}/{password}
 // /hidden-basic-auth/{user}/{password} /bearer, /cache /cache/{n}
-// /etag/{etag}, /cookies /cookies/set /cookies/delete, /base64/{data}
+// /etag/{etag}, /cookies /cookies/set /cookies/delete (with attr[Path],
+// attr[Domain], attr[HttpOnly], attr[Secure], attr[SameSite]), /base64/{data}
 // /base64/{operation}/{data}, /json /html /xml /robots.txt /deny
 // /encoding/utf8 and /dump/request. A bad parameter gets go-httpbin's 400
 // JSON error, whose detail says what was wrong.
@@ -50,10 +52,17 @@
 // do yet. These answer 501 (the echo: 400 for delay=) rather than at once,
 // which would pass for a delay that did not happen.
 //
+// The module in bench/ holds a differential test, peerdiff, that asks
+// go-httpbin and fortio the same requests over loopback sockets and
+// compares their answers with these.
+//
 // # Where it departs from go-httpbin and fortio
 //
-// Each departure has its reason and a test (departures_test.go).
+// Each departure has its reason and a test (departures_test.go, and the
+// differential test's list of departures, each of which must still show).
 //
+//   - A HEAD answer carries the Content-Length a GET would get (RFC 9110
+//     §9.3.2 lets it); net/http under go-httpbin sends none.
 //   - The echo answers a parameter it cannot read with 400 and a text
 //     message: fortio answers a bad status with 400 and the echo, and
 //     ignores a bad size, a header without ':' and a malformed list

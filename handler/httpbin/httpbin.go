@@ -79,8 +79,9 @@ func New(opts Options) (*handler.Handler, error) {
 }
 
 // route is one go-httpbin endpoint: its path pattern (method-less, so that
-// another method gets go-httpbin's JSON 405 rather than the echo) and the
-// methods it answers; none means all. HEAD is answered wherever GET is.
+// another method gets go-httpbin's 405 rather than the echo) and the
+// methods it answers; none means all, as for most of go-httpbin's routes.
+// HEAD is answered wherever GET is.
 type route struct {
 	pattern string
 	methods []string
@@ -88,9 +89,8 @@ type route struct {
 }
 
 func (a *app) routes(h *handler.Handler) {
-	get := []string{"GET"}
 	for _, rt := range []route{
-		{"/get", get, a.get},
+		{"/get", []string{"GET"}, a.get},
 		{"/head", []string{"HEAD"}, a.get},
 		{"/post", []string{"POST"}, a.withBody},
 		{"/put", []string{"PUT"}, a.withBody},
@@ -98,17 +98,17 @@ func (a *app) routes(h *handler.Handler) {
 		{"/delete", []string{"DELETE"}, a.withBody},
 		{"/anything", nil, a.anything},
 		{"/anything/", nil, a.anything},
-		{"/headers", get, a.headers},
-		{"/ip", get, a.ip},
-		{"/user-agent", get, a.userAgent},
-		{"/uuid", get, a.uuid},
-		{"/hostname", get, a.hostnameRoute},
+		{"/headers", nil, a.headers},
+		{"/ip", nil, a.ip},
+		{"/user-agent", nil, a.userAgent},
+		{"/uuid", nil, a.uuid},
+		{"/hostname", nil, a.hostnameRoute},
 		{"/status/{code}", nil, a.status},
 		{"/unstable", nil, a.unstable},
 		{"/bytes/{numBytes}", nil, a.bytesRoute},
 		{"/range/{numBytes}", nil, a.rangeRoute},
-		{"/gzip", get, a.gzip},
-		{"/deflate", get, a.deflate},
+		{"/gzip", nil, a.gzip},
+		{"/deflate", nil, a.deflate},
 		{"/response-headers", nil, a.responseHeaders},
 		{"/redirect/{numRedirects}", nil, a.redirect},
 		{"/relative-redirect/{numRedirects}", nil, a.relativeRedirect},
@@ -117,20 +117,20 @@ func (a *app) routes(h *handler.Handler) {
 		{"/basic-auth/{user}/{password}", nil, a.basicAuth},
 		{"/hidden-basic-auth/{user}/{password}", nil, a.hiddenBasicAuth},
 		{"/bearer", nil, a.bearer},
-		{"/cache", get, a.cache},
-		{"/cache/{numSeconds}", get, a.cacheControl},
-		{"/etag/{etag}", get, a.etag},
-		{"/cookies", get, a.cookies},
-		{"/cookies/set", get, a.setCookies},
-		{"/cookies/delete", get, a.deleteCookies},
-		{"/base64/{data}", get, a.base64},
-		{"/base64/{operation}/{data}", get, a.base64},
-		{"/json", get, static(jsonContentType, sampleJSON)},
-		{"/html", get, static(htmlContentType, sampleHTML)},
-		{"/xml", get, static("application/xml", sampleXML)},
-		{"/robots.txt", get, static(textContentType, robotsTxt)},
-		{"/deny", get, static(textContentType, denyText)},
-		{"/encoding/utf8", get, static(htmlContentType, utf8HTML)},
+		{"/cache", nil, a.cache},
+		{"/cache/{numSeconds}", nil, a.cacheControl},
+		{"/etag/{etag}", nil, a.etag},
+		{"/cookies", nil, a.cookies},
+		{"/cookies/set", nil, a.setCookies},
+		{"/cookies/delete", nil, a.deleteCookies},
+		{"/base64/{data}", nil, a.base64},
+		{"/base64/{operation}/{data}", nil, a.base64},
+		{"/json", nil, static(jsonContentType, sampleJSON)},
+		{"/html", nil, static(htmlContentType, sampleHTML)},
+		{"/xml", nil, static("application/xml", sampleXML)},
+		{"/robots.txt", nil, static(textContentType, robotsTxt)},
+		{"/deny", nil, static(textContentType, denyText)},
+		{"/encoding/utf8", nil, static(htmlContentType, utf8HTML)},
 		{"/dump/request", nil, a.dumpRequest},
 		// Answers that come later are not built yet: these say so rather
 		// than answer at once as if they had waited.
@@ -164,7 +164,10 @@ func (a *app) guard(rt route) handler.Func {
 			if slices.Contains(allow, "GET") {
 				allow = append(allow, "HEAD")
 			}
-			writeError(r, 405, "", handler.HeaderField{Name: "Allow", Value: strings.Join(allow, ", ")})
+			// go-httpbin leaves this to net/http.ServeMux, whose 405 is text.
+			respond(r, 405, textContentType, []byte("Method Not Allowed\n"),
+				handler.HeaderField{Name: "X-Content-Type-Options", Value: "nosniff"},
+				handler.HeaderField{Name: "Allow", Value: strings.Join(allow, ", ")})
 			return
 		}
 		rt.fn(r)
@@ -188,7 +191,7 @@ func corsHeaders(r *handler.Request) {
 func preflight(r *handler.Request) {
 	r.SendResponse(200, "")
 	corsHeaders(r)
-	r.SendHeader("Access-Control-Allow-Methods", "GET, POST, HEAD, PUT, DELETE, PATCH, OPTIONS")
+	r.SendHeader("Access-Control-Allow-Methods", "GET, POST, HEAD, PUT, DELETE, PATCH, QUERY, OPTIONS")
 	r.SendHeader("Access-Control-Max-Age", "3600")
 	if h := r.Header("Access-Control-Request-Headers"); h != "" {
 		r.SendHeader("Access-Control-Allow-Headers", h)

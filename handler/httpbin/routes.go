@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	mrand "math/rand"
@@ -372,9 +373,9 @@ func (a *app) rangeRoute(r *handler.Request) {
 	}
 	from, to, status := int64(0), n, 200
 	if spec := r.Header("Range"); spec != "" && !strings.Contains(spec, ",") {
-		var ok bool
-		if from, to, ok = parseRange(spec, n); !ok {
-			respond(r, 416, textContentType, []byte("invalid range\n"),
+		var err error
+		if from, to, err = parseRange(spec, n); err != nil {
+			respond(r, 416, textContentType, []byte(err.Error()+"\n"),
 				append(tags, handler.HeaderField{Name: "Content-Range", Value: "bytes */" + strconv.FormatInt(n, 10)})...)
 			return
 		}
@@ -390,38 +391,47 @@ func (a *app) rangeRoute(r *handler.Request) {
 }
 
 // parseRange reads a Range value of one byte range ("bytes=0-9",
-// "bytes=10-", "bytes=-5") of a body of n bytes and returns [from, to); it
-// reports false for a malformed range or one outside the body.
-func parseRange(spec string, n int64) (from, to int64, ok bool) {
+// "bytes=10-", "bytes=-5") of a body of n bytes and returns [from, to), or
+// the error net/http's ServeContent, under go-httpbin, answers 416 with.
+func parseRange(spec string, n int64) (from, to int64, err error) {
+	errInvalid := errors.New("invalid range")
 	rest, found := strings.CutPrefix(spec, "bytes=")
 	if !found {
-		return 0, 0, false
+		return 0, 0, errInvalid
 	}
 	first, last, found := strings.Cut(strings.TrimSpace(rest), "-")
 	if !found {
-		return 0, 0, false
+		return 0, 0, errInvalid
 	}
 	if first == "" {
 		suffix, err := strconv.ParseInt(last, 10, 64)
-		if err != nil || suffix <= 0 {
-			return 0, 0, false
+		if err != nil || suffix < 0 {
+			return 0, 0, errInvalid
 		}
-		return max(n-suffix, 0), n, true
+		if suffix == 0 {
+			return 0, 0, errNoOverlap
+		}
+		return max(n-suffix, 0), n, nil
 	}
-	from, err := strconv.ParseInt(first, 10, 64)
-	if err != nil || from < 0 || from >= n {
-		return 0, 0, false
+	from, err = strconv.ParseInt(first, 10, 64)
+	if err != nil || from < 0 {
+		return 0, 0, errInvalid
 	}
 	to = n
 	if last != "" {
 		end, err := strconv.ParseInt(last, 10, 64)
 		if err != nil || end < from {
-			return 0, 0, false
+			return 0, 0, errInvalid
 		}
 		to = min(end+1, n)
 	}
-	return from, to, true
+	if from >= n {
+		return 0, 0, errNoOverlap
+	}
+	return from, to, nil
 }
+
+var errNoOverlap = errors.New("invalid range: failed to overlap")
 
 func (a *app) gzip(r *handler.Request) {
 	resp := a.noBody(r)
@@ -670,7 +680,7 @@ func matchesETag(h, tag string, weak bool) bool {
 // --- Cookies ---
 
 func (a *app) cookies(r *handler.Request) {
-	resp := map[string]string{}
+	cookies := map[string]string{}
 	for _, v := range r.Parsed().Values(nil, "Cookie") {
 		for _, pair := range strings.Split(string(v), ";") {
 			name, value, found := strings.Cut(strings.TrimSpace(pair), "=")
@@ -680,31 +690,91 @@ func (a *app) cookies(r *handler.Request) {
 			if len(value) > 1 && value[0] == '"' && value[len(value)-1] == '"' {
 				value = value[1 : len(value)-1]
 			}
-			resp[name] = value
+			cookies[name] = value
 		}
 	}
-	writeJSON(r, 200, resp)
+	writeJSON(r, 200, struct {
+		Cookies map[string]string `json:"cookies"`
+	}{cookies})
 }
 
-func (a *app) setCookies(r *handler.Request) { a.cookieRedirect(r, "") }
-func (a *app) deleteCookies(r *handler.Request) {
-	a.cookieRedirect(r, "; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0")
-}
+func (a *app) setCookies(r *handler.Request)    { a.cookieRedirect(r, "") }
+func (a *app) deleteCookies(r *handler.Request) { a.cookieRedirect(r, "Thu, 01 Jan 1970 00:00:00 GMT") }
 
-// cookieRedirect sets (or, with an expiry, deletes) a cookie per query
-// parameter and redirects to /cookies.
-func (a *app) cookieRedirect(r *handler.Request, expiry string) {
+// cookieRedirect sets a cookie per query parameter (or, with an expiry,
+// deletes it) and redirects to /cookies. The attr[Path], attr[Domain],
+// attr[HttpOnly], attr[Secure] and attr[SameSite] parameters set the
+// cookies' attributes, which default to Path=/ and HttpOnly, and Secure
+// for a request that came over https.
+func (a *app) cookieRedirect(r *handler.Request, expires string) {
 	q := args(r)
+	attrs := cookieAttrs(q, strings.HasPrefix(requestURL(r), "https:"))
 	r.SendResponse(302, "")
 	corsHeaders(r)
 	for _, name := range sortedKeys(q) {
-		if !isCookieName(name) {
+		if strings.HasPrefix(name, "attr[") && strings.HasSuffix(name, "]") || !isCookieName(name) {
 			continue
 		}
-		r.SendHeader("Set-Cookie", name+"="+cookieValue(q.Get(name))+expiry+"; HttpOnly")
+		c := name + "=" + cookieValue(q.Get(name))
+		if attrs.path != "" {
+			c += "; Path=" + attrs.path
+		}
+		if attrs.domain != "" {
+			c += "; Domain=" + attrs.domain
+		}
+		if expires != "" {
+			c += "; Expires=" + expires + "; Max-Age=0"
+		}
+		if attrs.httpOnly {
+			c += "; HttpOnly"
+		}
+		if attrs.secure {
+			c += "; Secure"
+		}
+		if attrs.sameSite != "" {
+			c += "; SameSite=" + attrs.sameSite
+		}
+		r.SendHeader("Set-Cookie", c)
 	}
 	r.SendHeader("Location", "/cookies")
 	r.EndHeaders()
+}
+
+type cookieAttributes struct {
+	path, domain, sameSite string
+	httpOnly, secure       bool
+}
+
+// cookieAttrs reads the attr[Name] parameters, names in any case.
+func cookieAttrs(q url.Values, https bool) cookieAttributes {
+	c := cookieAttributes{path: "/", httpOnly: true, secure: https}
+	for k, v := range q {
+		name, ok := strings.CutPrefix(k, "attr[")
+		if !ok || !strings.HasSuffix(name, "]") || len(v) == 0 {
+			continue
+		}
+		flag := v[0] == "1" || strings.EqualFold(v[0], "true")
+		switch strings.ToLower(strings.TrimSuffix(name, "]")) {
+		case "path":
+			c.path = cookieValue(v[0])
+		case "domain":
+			c.domain = cookieValue(v[0])
+		case "httponly":
+			c.httpOnly = flag
+		case "secure":
+			c.secure = flag
+		case "samesite":
+			switch strings.ToLower(v[0]) {
+			case "strict":
+				c.sameSite = "Strict"
+			case "lax":
+				c.sameSite = "Lax"
+			case "none":
+				c.sameSite = "None"
+			}
+		}
+	}
+	return c
 }
 
 // isCookieName reports whether name is a token, as a cookie name must be.

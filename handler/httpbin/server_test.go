@@ -78,8 +78,8 @@ func TestOverTheWire(t *testing.T) {
 		"Content-Type: application/octet-stream\r\nContent-Length: 4\r\n\r\n" + string(get(t, h, "GET", "/?size=4").body) +
 		"HTTP/1.1 405 Method Not Allowed\r\nServer: fastbase/test Go/test\r\n" +
 		"Access-Control-Allow-Origin: *\r\nAccess-Control-Allow-Credentials: true\r\n" +
-		"Content-Type: application/json; charset=utf-8\r\nAllow: GET, HEAD\r\nContent-Length: 58\r\n\r\n" +
-		"{\n  \"status_code\": 405,\n  \"error\": \"Method Not Allowed\"\n}\n" +
+		"Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nAllow: GET, HEAD\r\n" +
+		"Content-Length: 19\r\n\r\nMethod Not Allowed\n" +
 		"HTTP/1.1 307 Temporary Redirect\r\nServer: fastbase/test Go/test\r\n" +
 		"Location: /anything?q=1\r\nContent-Length: 0\r\n\r\n" +
 		"HTTP/1.1 200 OK\r\nServer: fastbase/test Go/test\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"

@@ -62,7 +62,7 @@ circulation.</p>
 
 const robotsTxt = "User-agent: *\nDisallow: /deny\n"
 
-const denyText = "YOU SHOULDN'T BE HERE\n"
+const denyText = "YOU SHOULDN'T BE HERE"
 
 const utf8HTML = `<!DOCTYPE html>
 <html>
