@@ -64,13 +64,14 @@
 //   - A HEAD answer carries the Content-Length a GET would get (RFC 9110
 //     §9.3.2 lets it); net/http under go-httpbin sends none.
 //   - The echo answers a parameter it cannot read with 400 and a text
-//     message: fortio answers a bad status with 400 and the echo, and
-//     ignores a bad size, a header without ':' and a malformed list
-//     without saying so, which hides a typo in a load test. A status below
+//     message: fortio answers a bad status with 400 and the echo, turns a
+//     negative size into 0, and ignores a size that is not a number, a
+//     header without ':' and a malformed list without saying so, which
+//     hides a typo in a load test. A status below
 //     200 is refused too: it is not a final answer, and net/http, under
 //     fortio, would send it as an interim one followed by 200.
 //   - size= is cut to MaxBodySize (1 MiB by default); fortio cuts it to its
-//     own -maxpayloadsizekb.
+//     own -maxpayloadsizekb (256 KiB by default).
 //   - The echo refuses (413) a body larger than MaxBodySize, to bound what
 //     one request may make the server hold; fortio reads any body whole.
 //   - The echo's Content-Length is the length of what it sends, not the
