@@ -257,16 +257,47 @@ func (rt *router) serve(r *Request) bool {
 	return true
 }
 
-// redirect answers 307 to path with the request's query.
+// redirect answers 307 to path with the request's query. Bytes a URI
+// path may not hold, which a lenient request line can bring, are
+// percent-encoded; the client's own escapes stay as they were.
 func (r *Request) redirect(path string) {
-	loc := path
+	loc := appendURIPath(nil, path, false)
 	if len(r.req.Query) > 0 {
-		loc += "?" + string(r.req.Query)
+		loc = appendURIPath(append(loc, '?'), string(r.req.Query), true)
 	}
 	r.SendResponse(307, "")
-	r.SendHeader("Location", loc)
+	r.SendHeader("Location", string(loc))
 	r.EndHeaders()
 }
+
+// appendURIPath appends path with every byte that is not a pchar, '/' or
+// '%' percent-encoded (RFC 3986 §3.3); a query may also hold '?' (§3.4).
+func appendURIPath(dst []byte, path string, query bool) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if uriPathChar[c] || query && c == '?' {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
+}
+
+// uriPathChar marks unreserved, sub-delims, ':', '@', '/' and '%'.
+var uriPathChar = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "-._~!$&'()*+,;=:@/%" {
+		t[c] = true
+	}
+	return t
+}()
 
 // notRouted answers a request that no route (nor method Func) took: 405
 // with Allow when the path has routes for other methods, else 404.
