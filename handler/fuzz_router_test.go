@@ -107,3 +107,40 @@ func TestRouteFuzzAllowedDisagreements(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRoutePatterns registers two patterns, in order, with ServeMux and
+// with a Handler, and requires both to refuse the same registration: the
+// first pattern if it does not parse, the second if it does not parse or
+// conflicts with the first. The one difference allowed is the empty path
+// segment, which Route refuses and ServeMux accepts in a pattern without
+// a method (see parsePattern).
+func FuzzRoutePatterns(f *testing.F) {
+	for _, tab := range routeTables {
+		for i := 1; i < len(tab.patterns); i++ {
+			f.Add(tab.patterns[i-1], tab.patterns[i])
+		}
+	}
+	f.Add("/a/{x}", "/{y}/b")
+	f.Add("GET /", "/a")
+	f.Add("/{$}", "/")
+	f.Add("example.com/a/{x...}", "example.com/a/")
+	f.Add("/a//b", "/a")
+	f.Fuzz(func(t *testing.T, p1, p2 string) {
+		if strings.Contains(p1, "//") || strings.Contains(p2, "//") {
+			return
+		}
+		mux := http.NewServeMux()
+		h := New()
+		noop := func(http.ResponseWriter, *http.Request) {}
+		for i, p := range []string{p1, p2} {
+			muxRefused := panics(func() { mux.HandleFunc(p, noop) })
+			ourRefused := panics(func() { h.Route(p, hello) })
+			if muxRefused != ourRefused {
+				t.Fatalf("pattern %d of %q, %q: ServeMux refused %v, Route refused %v", i+1, p1, p2, muxRefused, ourRefused)
+			}
+			if muxRefused {
+				return
+			}
+		}
+	})
+}

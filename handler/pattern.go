@@ -42,7 +42,7 @@ func parsePattern(s string) (*pattern, error) {
 	rest := s
 	if i := strings.IndexAny(s, " \t"); i >= 0 {
 		p.method, rest = s[:i], strings.TrimLeft(s[i+1:], " \t")
-		if !isToken(p.method) {
+		if p.method != "" && !isToken(p.method) {
 			return nil, fmt.Errorf("invalid method %q", p.method)
 		}
 	}
