@@ -12,11 +12,11 @@ import (
 )
 
 // TestEchoAllocations checks that fortio's load-test path, a fixed status
-// and payload size, does not allocate from the parsed request to the
-// framed answer.
+// and payload size, and go-httpbin's /get do not allocate from the parsed
+// request to the framed answer.
 func TestEchoAllocations(t *testing.T) {
 	h := newApp(t, httpbin.Options{})
-	for _, target := range []string{"/?size=1024", "/echo?status=503&size=16"} {
+	for _, target := range []string{"/?size=1024", "/echo?status=503&size=16", "/get?a=1&b=%41"} {
 		in := []byte("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: hey/0.0.1\r\nAccept-Encoding: gzip\r\nContent-Type: text/plain\r\n\r\n")
 		var (
 			p   codec.Parser

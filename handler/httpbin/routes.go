@@ -23,7 +23,7 @@ import (
 	"github.com/fastbase/fastbase/handler"
 )
 
-func (a *app) get(r *handler.Request) { writeJSON(r, 200, a.noBody(r)) }
+func (a *app) get(r *handler.Request) { writeNoBody(r, 200, jsonContentType, noBodyOptions{}) }
 
 // anything answers every method as one with a body, HEAD as GET.
 func (a *app) anything(r *handler.Request) {
@@ -626,7 +626,7 @@ func (a *app) cache(r *handler.Request) {
 	}
 	lastModified := time.Now().UTC().Format(httpDate)
 	sum := sha1.Sum([]byte(lastModified))
-	writeJSON(r, 200, a.noBody(r),
+	writeNoBody(r, 200, jsonContentType, noBodyOptions{},
 		handler.HeaderField{Name: "Last-Modified", Value: lastModified},
 		handler.HeaderField{Name: "ETag", Value: `"` + hex.EncodeToString(sum[:]) + `"`})
 }
@@ -637,7 +637,7 @@ func (a *app) cacheControl(r *handler.Request) {
 		writeError(r, 400, "invalid seconds: "+err.Error())
 		return
 	}
-	writeJSON(r, 200, a.noBody(r), handler.HeaderField{Name: "Cache-Control", Value: "public, max-age=" + strconv.FormatInt(seconds, 10)})
+	writeNoBody(r, 200, jsonContentType, noBodyOptions{}, handler.HeaderField{Name: "Cache-Control", Value: "public, max-age=" + strconv.FormatInt(seconds, 10)})
 }
 
 // etag answers as a resource whose entity tag is the path's: 304 to a
@@ -653,7 +653,7 @@ func (a *app) etag(r *handler.Request) {
 		respond(r, 304, "", nil, headers...)
 		return
 	}
-	respond(r, 200, textContentType, marshal(a.noBody(r)), headers...)
+	writeNoBody(r, 200, textContentType, noBodyOptions{}, headers...)
 }
 
 // matchesETag reports whether the list of entity tags (or "*") in h
