@@ -3,7 +3,7 @@ module github.com/fastbase/fastbase/bench
 go 1.26.0
 
 require (
-	fortio.org/fortio v1.75.3
+	fortio.org/fortio v1.66.5
 	github.com/fastbase/fastbase v0.0.0-00010101000000-000000000000
 	github.com/lesismal/nbio v1.6.8
 	github.com/mccutchen/go-httpbin/v2 v2.26.0
