@@ -223,9 +223,10 @@ func (rt *router) serve(r *Request) bool {
 	if len(path) == 0 || path[0] != '/' {
 		return false // "*" or an authority: no path to route
 	}
-	connect := string(r.req.Method) == "CONNECT"
+	// CONNECT's path is routed as sent, as ServeMux routes it.
+	unclean := string(r.req.Method) != "CONNECT" && !isCleanPath(path)
 	clean := path
-	if !connect && !isCleanPath(path) {
+	if unclean {
 		clean = []byte(cleanPath(string(path)))
 	}
 	host := r.req.Host
@@ -245,7 +246,7 @@ func (rt *router) serve(r *Request) bool {
 			return true
 		}
 	}
-	if len(clean) != len(path) {
+	if unclean {
 		r.redirect(string(clean))
 		return true
 	}
