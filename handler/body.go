@@ -74,6 +74,7 @@ type extras struct {
 	section io.SectionReader
 	stream  io.LimitedReader // the body given to SetBodyReader, bounded by its size
 	form    formState
+	route   routeMatch // the route that answers the request, set by Serve
 }
 
 func (r *Request) extras() *extras {

@@ -21,9 +21,24 @@
 // [Request.Header], [Request.Headers], [Request.Body], and [Request.Parsed]
 // for the zero-copy [codec.Request]. Response calls: [Request.SendResponse],
 // [Request.SendHeader], [Request.EndHeaders], [Request.Write] and
-// [Request.SendError]. A method with no Func is answered 501
-// "Unsupported method ('BREW')", and a panic in a Func becomes a 500 page
+// [Request.SendError]. In a Handler without routes a method with no Func
+// is answered 501 "Unsupported method ('BREW')"; a panic in a Func becomes
+// a 500 page
 // ([Request.Panic] hands the value and stack to the server, which logs it).
+//
+// # Routing
+//
+// [Handler.Route] registers a Func for a pattern in net/http.ServeMux's
+// syntax, such as "GET /status/{code}" or "/anything/", and picks among
+// patterns as ServeMux does, most specific first; [Request.PathValue] gives
+// a wildcard's value and [Request.Pattern] the pattern that matched. What no
+// route takes goes to the method table, then gets ServeMux's 404, 405 with
+// Allow, or redirect. Query parameters are read with [Request.Query] (raw)
+// and [Request.QueryValue] (decoded).
+//
+//	h := handler.New().
+//		Route("GET /status/{code}", status).
+//		Route("/", echo)
 //
 // # Bodies and forms
 //
@@ -81,5 +96,6 @@
 // [Echo], [Threads] and [NotFound] are the seed's examples (Echo answers
 // the POST example too, and [Form] is it on its own, with an upload page
 // for browsers); [Hello] is the TechEmpower plaintext handler, whose whole
-// path does not allocate.
+// path does not allocate. Package handler/httpbin, beside this one, is
+// go-httpbin's routes and fortio's echo written on this API alone.
 package handler

@@ -57,6 +57,8 @@ type Handler struct {
 	// methods is searched linearly: a handler has a handful of methods, and
 	// comparing a few short strings beats hashing the method for a map.
 	methods []route
+	// routes holds what Route registered; nil for a plain method table.
+	routes *router
 }
 
 type route struct {
@@ -138,7 +140,9 @@ func (h *Handler) VersionString() string {
 
 // Serve dispatches r to the [Func] registered for its method. A method with
 // no Func is answered with 501 "Unsupported method ('BREW')", as http.server
-// does.
+// does. A Handler with routes ([Handler.Route]) dispatches by route first,
+// then by method, and answers what neither takes as net/http.ServeMux does
+// (404, 405 or a redirect), never 501.
 //
 // A panic in the Func is recovered: whatever the request had written is
 // dropped and replaced with a 500 error page, and the connection closes
@@ -147,8 +151,18 @@ func (h *Handler) VersionString() string {
 // called between [Request.Begin] and [Request.Finish].
 func (h *Handler) Serve(r *Request) {
 	defer r.recoverPanic()
+	if r.spare != nil {
+		r.spare.route.p = nil
+	}
+	if h.routes != nil && h.routes.serve(r) {
+		return
+	}
 	if fn := h.lookup(r.req.Method); fn != nil {
 		fn(r)
+		return
+	}
+	if h.routes != nil {
+		h.routes.notRouted(h, r)
 		return
 	}
 	r.SendError(501, unsupportedMethod(r.req.Method), "")

@@ -11,6 +11,7 @@ import (
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/engine"
 	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/httpbin"
 )
 
 // config is what the command line asks for.
@@ -52,16 +53,30 @@ type config struct {
 
 	admin string
 
+	httpbinMaxBodySize int64
+	echoDefault        string
+
 	version bool
 }
 
 // handlers are the built-in handlers by their -handler name.
-var handlers = map[string]func() *handler.Handler{
-	"echo":    handler.Echo,
-	"form":    handler.Form,
-	"hello":   handler.Hello,
-	"threads": handler.Threads,
-	"error":   handler.NotFound,
+var handlers = map[string]func(*config) *handler.Handler{
+	"echo":    func(*config) *handler.Handler { return handler.Echo() },
+	"form":    func(*config) *handler.Handler { return handler.Form() },
+	"hello":   func(*config) *handler.Handler { return handler.Hello() },
+	"threads": func(*config) *handler.Handler { return handler.Threads() },
+	"error":   func(*config) *handler.Handler { return handler.NotFound() },
+	"httpbin": newHTTPBin,
+}
+
+// newHTTPBin is the httpbin handler with its flags. Its flags were checked
+// when they were set, so New cannot refuse them.
+func newHTTPBin(c *config) *handler.Handler {
+	h, err := httpbin.New(httpbin.Options{MaxBodySize: c.httpbinMaxBodySize, EchoDefault: c.echoDefault})
+	if err != nil {
+		panic(err)
+	}
+	return h
 }
 
 func handlerNames() []string {
@@ -90,15 +105,17 @@ var flagGroups = []flagGroup{
 	{"Concurrency", []string{"loops", "reuseport", "workers", "procs"}},
 	{"Logging", []string{"quiet", "access-log", "log-format", "log-level", "stats"}},
 	{"Admin", []string{"admin"}},
+	{"httpbin (-handler httpbin)", []string{"httpbin-max-body-size", "echo-default"}},
 	{"Other", []string{"version"}},
 }
 
 // defaultText overrides the "(default …)" of flags whose zero value means
 // something other than its literal text.
 var defaultText = map[string]string{
-	"access-log": "stderr",
-	"admin":      "off",
-	"stats":      "off",
+	"access-log":   "stderr",
+	"admin":        "off",
+	"stats":        "off",
+	"echo-default": "none",
 }
 
 // noEnv lists the flags that the environment cannot set: a FASTBASE_VERSION
@@ -187,6 +204,12 @@ func newFlagSet(c *config) *flag.FlagSet {
 
 	fs.StringVar(&c.admin, "admin", "", "serve /metrics, /healthz and /debug/pprof/ on `host:port`, apart from the event loops")
 
+	c.httpbinMaxBodySize = httpbin.DefaultMaxBodySize
+	fs.Var(sizeValue{&c.httpbinMaxBodySize, 1, 1 << 30}, "httpbin-max-body-size",
+		"httpbin: answer 400 (the echo 413) to a request body larger than `size`, and cut generated bodies (/bytes, /range, the echo's size=) to it")
+	fs.Var(echoDefaultValue{&c.echoDefault}, "echo-default",
+		"httpbin: apply the echo parameters in `query` (such as 'status=503:10&size=1024') to requests without a query string, as fortio's -echo-server-default-params")
+
 	fs.BoolVar(&c.version, "version", false, "print the version, Go version and commit, and exit")
 	return fs
 }
@@ -221,7 +244,10 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 
 fastbase serves one of its built-in handlers over HTTP/1.x: the examples of
 Python's BaseHTTPServer article (echo for GET and POST, form with an upload
-page, threads, error) and TechEmpower's plaintext answer (hello). It logs
+page, threads, error), TechEmpower's plaintext answer (hello), and httpbin,
+the target for load tests and for testing proxies and clients: go-httpbin's
+routes (/get, /status/{code}, /bytes/{n}, …) and fortio's echo on every
+other path (?status=503:10&size=1024&header=…&close=…&gzip=…). It logs
 one line per request in http.server's format and stops gracefully on SIGINT
 or SIGTERM.
 `)

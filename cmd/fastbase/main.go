@@ -1,8 +1,10 @@
 // Command fastbase serves one of fastbase's built-in handlers: the examples
 // of Python's BaseHTTPServer article (echo for GET and POST, form with an
-// upload page, threads, error) and TechEmpower's plaintext answer (hello).
+// upload page, threads, error), TechEmpower's plaintext answer (hello), and
+// httpbin, the target for load tests and proxy tests (go-httpbin's routes
+// and fortio's echo; see package handler/httpbin).
 //
-//	fastbase [-addr 127.0.0.1:8080] [-handler echo|form|hello|threads|error] [-quiet] …
+//	fastbase [-addr 127.0.0.1:8080] [-handler echo|form|hello|threads|error|httpbin] [-quiet] …
 //
 // `fastbase -h` lists every flag with its default, by group: listening,
 // handler, limits, timeouts, concurrency, logging, admin. Every flag can
@@ -124,7 +126,7 @@ func newLogger(w io.Writer, format, level string) *slog.Logger {
 
 // newServer makes the engine.Server that c describes.
 func newServer(c *config, logger *slog.Logger) *engine.Server {
-	h := handlers[c.handler]()
+	h := handlers[c.handler](c)
 	h.ProtocolVersion = c.proto
 	h.Forms = handler.FormConfig{
 		Limits: codec.FormLimits{

@@ -114,7 +114,7 @@ func TestBadFlagsExit2NamingTheFlag(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-handler", "nope"}, "-handler: want one of echo, error, form, hello, threads"},
+		{[]string{"-handler", "nope"}, "-handler: want one of echo, error, form, hello, httpbin, threads"},
 		{[]string{"-protocol", "HTTP/2"}, "-protocol: want one of HTTP/1.1, HTTP/1.0"},
 		{[]string{"-loops", "abc"}, `invalid value "abc" for flag -loops: want an integer from 0 to 4096`},
 		{[]string{"-loops", "-1"}, "-loops: want an integer from 0 to 4096"},
@@ -125,6 +125,9 @@ func TestBadFlagsExit2NamingTheFlag(t *testing.T) {
 		{[]string{"-idle-timeout", "0s"}, "-idle-timeout: want a duration from 1ms"},
 		{[]string{"-log-format", "xml"}, "-log-format: want one of text, json"},
 		{[]string{"-log-level", "loud"}, "-log-level: want one of debug, info, warn, error"},
+		{[]string{"-httpbin-max-body-size", "0"}, "-httpbin-max-body-size: want a size from 1 to 1GiB"},
+		{[]string{"-echo-default", "status=abc"}, `invalid value "status=abc" for flag -echo-default: status "abc": want a final status code`},
+		{[]string{"-echo-default", "delay=1s"}, "-echo-default: delay: answers that come later are not available"},
 		{[]string{"-nosuchflag"}, "flag provided but not defined: -nosuchflag"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
@@ -291,6 +294,24 @@ func TestFlagsReachTheServer(t *testing.T) {
 	assert.Equal(t, 5*time.Second, srv.IdleTimeout)
 	assert.Equal(t, 7*time.Second, srv.WriteTimeout)
 	assert.Equal(t, 0, in.stop())
+}
+
+// TestHTTPBinFlags serves -handler httpbin with its flags, from the
+// command line and the environment, and checks them in answers.
+func TestHTTPBinFlags(t *testing.T) {
+	in := start(t, []string{"-addr", "127.0.0.1:0", "-loops", "1", "-quiet", "-handler", "httpbin", "-httpbin-max-body-size", "100"},
+		envVars(map[string]string{"FASTBASE_ECHO_DEFAULT": "status=418&size=1000"}))
+	code, body := get(t, in.url("/any/path"))
+	assert.Equal(t, 418, code)
+	assert.Len(t, body, 100, "size= is cut to -httpbin-max-body-size")
+	code, body = get(t, in.url("/status/201"))
+	assert.Equal(t, 201, code)
+	assert.Empty(t, body)
+	code, body = get(t, in.url("/bytes/101"))
+	assert.Equal(t, 400, code)
+	assert.Contains(t, body, "not in range [1, 100]")
+	assert.Equal(t, 0, in.stop())
+	assert.Contains(t, in.stderr.String(), "handler=httpbin")
 }
 
 func TestJSONLogFormat(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fastbase/fastbase/handler/httpbin"
 )
 
 // The flag.Value types below check their range when they are set, so that
@@ -142,5 +144,24 @@ func (v optionalDuration) Set(s string) error {
 	if err := v.durationValue.Set(s); err != nil {
 		return fmt.Errorf("want 0 (off) or a duration from %v to %v, such as 1s", v.min, v.max)
 	}
+	return nil
+}
+
+// echoDefaultValue is a query string of httpbin echo parameters, checked
+// as the echo would check it.
+type echoDefaultValue struct{ p *string }
+
+func (v echoDefaultValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
+
+func (v echoDefaultValue) Set(s string) error {
+	if err := httpbin.CheckEchoQuery(s); err != nil {
+		return err
+	}
+	*v.p = s
 	return nil
 }

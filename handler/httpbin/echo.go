@@ -1,0 +1,390 @@
+package httpbin
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"math"
+	mrand "math/rand"
+	"net/textproto"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/handler"
+)
+
+// echoParams is what a query asks of the echo, in fortio's terms.
+type echoParams struct {
+	status  int
+	size    int // -1: echo the request body
+	close   bool
+	gzip    bool
+	delay   bool
+	headers []handler.HeaderField
+}
+
+// errEchoDelay refuses what would have to answer later.
+var errEchoDelay = errors.New("delay: answers that come later are not available in this server yet")
+
+// parseEchoQuery reads fortio's parameters from query, rolling the dice of
+// the weighted ones with roll (a number in [0, 1)). Other parameters are
+// ignored, as fortio ignores them.
+func (a *app) parseEchoQuery(query []byte, roll func() float64, acceptsGzip bool) (echoParams, error) {
+	p := echoParams{status: 200, size: -1}
+	var s codec.URLEncodedScanner
+	s.Limits.MaxParts = math.MaxInt
+	s.Reset(query)
+	for s.Next() {
+		value := s.Value()
+		var err error
+		switch string(s.Name()) {
+		case "status":
+			if n, ok := smallNumber(value); ok && n >= 200 && n <= 999 {
+				p.status = n
+			} else if len(value) > 0 {
+				p.status, err = pickStatus(string(value), roll)
+			}
+		case "size":
+			if n, ok := smallNumber(value); ok {
+				p.size = int(min(int64(n), a.maxBody))
+			} else if len(value) > 0 {
+				p.size, err = a.pickSize(string(value), roll)
+			}
+		case "close":
+			p.close = chance(string(value), roll)
+		case "gzip":
+			p.gzip = acceptsGzip && chance(string(value), roll)
+		case "delay":
+			if len(value) > 0 {
+				p.delay = true
+			}
+		case "header":
+			if len(value) > 0 {
+				var f handler.HeaderField
+				if f, err = parseHeaderParam(string(value)); err == nil {
+					p.headers = append(p.headers, f)
+				}
+			}
+		}
+		if err != nil {
+			return p, err
+		}
+	}
+	if err := s.Err(); err != nil {
+		return p, fmt.Errorf("query: %v", err)
+	}
+	return p, nil
+}
+
+// smallNumber reads b when it is up to nine decimal digits, the usual
+// status= and size=, without making a string of it.
+func smallNumber(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// CheckEchoQuery reports what the echo would refuse in query, a query
+// string of its parameters such as [Options].EchoDefault; nil when it
+// would answer it.
+func CheckEchoQuery(query string) error {
+	a := &app{maxBody: DefaultMaxBodySize}
+	p, err := a.parseEchoQuery([]byte(query), func() float64 { return 0 }, true)
+	if err == nil && p.delay {
+		err = errEchoDelay
+	}
+	return err
+}
+
+// percentEntry is one "value:percent" of a fortio list, with the running
+// sum of the percentages up to it.
+type percentEntry struct {
+	value      int
+	cumulative float32
+}
+
+// parsePercentList reads fortio's "v1:p1,v2:p2" list: percentages from 0
+// to 100 (a trailing '%' allowed) adding up to at most 100.
+func parsePercentList(list string, parseValue func(string) (int, error)) ([]percentEntry, error) {
+	var entries []percentEntry
+	sum := 0.0
+	for _, entry := range strings.Split(list, ",") {
+		raw, rawPercent, found := strings.Cut(entry, ":")
+		if !found || strings.Contains(rawPercent, ":") {
+			return nil, fmt.Errorf("%s: want value:percent", strconv.Quote(entry))
+		}
+		v, err := parseValue(raw)
+		if err != nil {
+			return nil, err
+		}
+		p, err := strconv.ParseFloat(strings.TrimSuffix(rawPercent, "%"), 32)
+		if err != nil || p < 0 || p > 100 {
+			return nil, fmt.Errorf("%s: the percentage must be a number from 0 to 100", strconv.Quote(entry))
+		}
+		sum += p
+		// Rounded so that percentages meant to add up to 100 do.
+		cumulative := float32(math.Round(sum*1e4) / 1e4)
+		if cumulative > 100 {
+			return nil, fmt.Errorf("%s: the percentages add up to more than 100", strconv.Quote(list))
+		}
+		entries = append(entries, percentEntry{v, cumulative})
+	}
+	return entries, nil
+}
+
+// pickPercent rolls 0 to 100 and returns the value of the first entry
+// whose running sum reaches the roll, or def when none does: the
+// remainder of a list that adds up to less than 100 goes to def.
+func pickPercent(entries []percentEntry, roll func() float64, def int) int {
+	x := float32(100 * roll())
+	for _, e := range entries {
+		if x <= e.cumulative {
+			return e.value
+		}
+	}
+	return def
+}
+
+// pickStatus reads "503" or "503:20,404:10" (the rest 200).
+func pickStatus(v string, roll func() float64) (int, error) {
+	if !strings.ContainsAny(v, ":,") {
+		return parseEchoStatus(v)
+	}
+	entries, err := parsePercentList(v, parseEchoStatus)
+	if err != nil {
+		return 0, fmt.Errorf("status %v", err)
+	}
+	return pickPercent(entries, roll, 200), nil
+}
+
+func parseEchoStatus(v string) (int, error) {
+	code, err := strconv.Atoi(v)
+	if err != nil || code < 200 || code > 999 {
+		return 0, fmt.Errorf("status %s: want a final status code from 200 to 999, or code:percent,… pairs", strconv.Quote(v))
+	}
+	return code, nil
+}
+
+// pickSize reads "1024" or "512:20,16384:10" (the rest echo the body); a
+// size above the maximum is cut to it, as fortio cuts to its own.
+func (a *app) pickSize(v string, roll func() float64) (int, error) {
+	parse := func(v string) (int, error) {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("size %s: want a byte count, or size:percent,… pairs", strconv.Quote(v))
+		}
+		return int(min(int64(n), a.maxBody)), nil
+	}
+	if !strings.ContainsAny(v, ":,") {
+		return parse(v)
+	}
+	entries, err := parsePercentList(v, parse)
+	if err != nil {
+		return 0, fmt.Errorf("size %v", err)
+	}
+	return pickPercent(entries, roll, -1), nil
+}
+
+// chance reads fortio's close= and gzip=: "" and "false" never, "true"
+// (or anything that is not a number) always, a number that percent of the
+// time.
+func chance(v string, roll func() float64) bool {
+	switch v {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	}
+	p, err := strconv.ParseFloat(v, 32)
+	if err != nil {
+		return true
+	}
+	return float32(100*roll()) <= float32(p)
+}
+
+// parseHeaderParam reads header=Name:Value; the name is canonicalized and
+// the value trimmed, as net/http writes what fortio adds.
+func parseHeaderParam(v string) (handler.HeaderField, error) {
+	name, value, found := strings.Cut(v, ":")
+	if !found || !isToken(name) {
+		return handler.HeaderField{}, fmt.Errorf("header %s: want Name:Value", strconv.Quote(v))
+	}
+	return handler.HeaderField{Name: textproto.CanonicalMIMEHeaderKey(name), Value: strings.TrimSpace(value)}, nil
+}
+
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// echoQuery is the query the echo reads: the request's, or EchoDefault for
+// a target without '?'.
+func (a *app) echoQuery(r *handler.Request) []byte {
+	if len(a.echoDefault) > 0 && bytes.IndexByte(r.Parsed().Target, '?') < 0 {
+		return a.echoDefault
+	}
+	return r.Query()
+}
+
+// acceptsGzip is fortio's test: "gzip" anywhere in Accept-Encoding.
+func acceptsGzip(r *handler.Request) bool {
+	return bytes.Contains(r.Parsed().Header("Accept-Encoding"), []byte("gzip"))
+}
+
+// echo is fortio's echo: the request body back with its Content-Type, or a
+// payload of the size asked for, with the status, headers, compression and
+// closing the query asks for.
+func (a *app) echo(r *handler.Request) {
+	p, err := a.parseEchoQuery(a.echoQuery(r), a.rand, acceptsGzip(r))
+	if err == nil && p.delay {
+		err = errEchoDelay
+	}
+	if err != nil {
+		echoError(r, 400, err)
+		return
+	}
+	var body []byte
+	var contentType string
+	if p.size >= 0 {
+		body = a.payload[:p.size]
+		contentType = binaryContentType
+	} else if body, err = readBody(r, a.maxBody); err != nil {
+		echoError(r, 413, fmt.Errorf("the body to echo is larger than %d bytes", a.maxBody))
+		return
+	} else {
+		contentType = r.Header("Content-Type")
+	}
+	r.SendResponse(p.status, "")
+	if p.close {
+		r.SendHeader("Connection", "close")
+	}
+	for _, h := range p.headers {
+		r.SendHeader(h.Name, h.Value)
+	}
+	if contentType != "" && !slices.ContainsFunc(p.headers, isContentType) {
+		r.SendHeader("Content-Type", contentType)
+	}
+	if p.gzip {
+		r.SendHeader("Content-Encoding", "gzip")
+		body = gzipped(body)
+	}
+	r.EndHeaders()
+	_, _ = r.Write(body)
+}
+
+func isContentType(f handler.HeaderField) bool { return strings.EqualFold(f.Name, "Content-Type") }
+
+// echoError answers a request the echo cannot do, saying why in text.
+func echoError(r *handler.Request, status int, err error) {
+	r.SendResponse(status, "")
+	r.SendHeader("Content-Type", textContentType)
+	r.EndHeaders()
+	_, _ = r.WriteString(err.Error() + "\n")
+}
+
+func gzipped(b []byte) []byte {
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return out.Bytes()
+}
+
+// newPayload returns the bytes the echo's size= answers with: n
+// pseudo-random bytes, the same in every run.
+func newPayload(n int64) []byte {
+	b := make([]byte, n)
+	rng := mrand.New(mrand.NewSource(1))
+	_, _ = rng.Read(b)
+	return b
+}
+
+// debug is fortio's /debug: the request told back as text, compressed when
+// the client accepts gzip, with the echo's close and header parameters.
+func (a *app) debug(r *handler.Request) {
+	p, err := a.parseEchoQuery(a.echoQuery(r), a.rand, false)
+	if err == nil && p.delay {
+		err = errEchoDelay
+	}
+	if err != nil {
+		echoError(r, 400, err)
+		return
+	}
+	body, err := readBody(r, a.maxBody)
+	if err != nil {
+		echoError(r, 413, fmt.Errorf("the body is larger than %d bytes", a.maxBody))
+		return
+	}
+	text := a.debugText(r, body)
+	r.SendResponse(200, "")
+	if p.close {
+		r.SendHeader("Connection", "close")
+	}
+	for _, h := range p.headers {
+		r.SendHeader(h.Name, h.Value)
+	}
+	if !slices.ContainsFunc(p.headers, isContentType) {
+		r.SendHeader("Content-Type", "text/plain; charset=UTF-8")
+	}
+	if acceptsGzip(r) {
+		r.SendHeader("Content-Encoding", "gzip")
+		text = gzipped(text)
+	}
+	r.EndHeaders()
+	_, _ = r.Write(text)
+}
+
+func (a *app) debugText(r *handler.Request, body []byte) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s echo debug server up for %v on %s - request from %v\n\n",
+		r.Handler().VersionString(), time.Since(a.started).Round(100*time.Millisecond), a.hostname, r.ClientAddress())
+	p := r.Parsed()
+	fmt.Fprintf(&b, "%s %s %s\n\nheaders:\n\nHost: %s", p.Method, p.Target, p.Proto, p.Host)
+	headers := requestHeaders(r)
+	delete(headers, "Host")
+	names := make([]string, 0, len(headers))
+	for k := range headers {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		fmt.Fprintf(&b, "\n%s: %s", k, strings.Join(headers[k], ","))
+	}
+	b.WriteString("\n\nbody:\n\n")
+	b.WriteString(debugSummary(body, 512))
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+// debugSummary quotes buf, or its first and last max/2 bytes with its
+// length when it is longer than max.
+func debugSummary(buf []byte, max int) string {
+	quote := func(b []byte) string {
+		q := strconv.Quote(string(b))
+		return q[1 : len(q)-1]
+	}
+	if len(buf) <= max {
+		return quote(buf)
+	}
+	return fmt.Sprintf("%d: %s...%s", len(buf), quote(buf[:max/2]), quote(buf[len(buf)-max/2:]))
+}
