@@ -75,8 +75,9 @@ type conn struct {
 	pl *pipeline
 	// t is the connection's place on its loop's wheel: due at the deadline,
 	// or sooner while output is on its way (see arm).
-	t      timer
-	closed bool // OnClose has run
+	t       timer
+	closed  bool // OnClose has run
+	aborted bool // a handler asked for a reset (ResetConnection)
 	// later is the connection's answer that comes later, if one is
 	// pending; nothing more is read until it is over.
 	later *pendingAnswer

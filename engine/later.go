@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"syscall"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
@@ -84,6 +85,18 @@ func (cn *conn) holdJob(j *job) {
 	}
 	ws := cn.ws
 	s := ws.s
+	if j.abort {
+		// A worker's handler asked for a reset instead of its answer.
+		pl := j.pl // retire recycles j
+		pl.mu.Lock()
+		pl.closing = true
+		pl.retire(j)
+		pl.mu.Unlock()
+		cn.aborted = true
+		_ = resetConnection(cn.c)
+		_ = ws.loop.Close(cn.c)
+		return
+	}
 	p := &pendingAnswer{cn: cn, stream: j.stream, keepAlive: j.keepAlive, job: j}
 	now := time.Now().UnixNano()
 	at := now
@@ -99,6 +112,13 @@ func (cn *conn) holdJob(j *job) {
 	ws.stats.pending.Add(1)
 	cn.later = p
 	ws.schedule(&p.t, at, p)
+}
+
+// resetConnection makes the close of c a TCP reset: with SO_LINGER at
+// zero, close discards what is unsent and sends RST instead of FIN.
+func resetConnection(c gnet.Conn) gnet.Action {
+	_ = syscall.SetsockoptLinger(c.Fd(), syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{Onoff: 1, Linger: 0})
+	return gnet.Close
 }
 
 // tooManyPending refuses an answer that would come later when the loop

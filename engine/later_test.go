@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -335,4 +336,28 @@ func TestBodyInPiecesOnWorkers(t *testing.T) {
 		}
 		wg.Wait()
 	}
+}
+
+// TestResetConnection answers a handler's ResetConnection with a TCP
+// reset, on the loop and on a worker.
+func TestResetConnection(t *testing.T) {
+	reset := func(r *handler.Request) {
+		r.WriteString("never sent")
+		r.ResetConnection()
+	}
+	h := handler.New().Handle("GET", reset).HandleBlocking("POST", reset)
+	srv := &Server{Handler: h}
+	addr := startServer(t, srv)
+	for _, method := range []string{"GET", "POST"} {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		_, err = io.WriteString(c, method+" / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+		require.NoError(t, err)
+		require.NoError(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
+		got, err := io.ReadAll(c)
+		assert.Empty(t, got, method)
+		assert.ErrorIs(t, err, syscall.ECONNRESET, method)
+		c.Close()
+	}
+	require.Eventually(t, func() bool { return srv.Stats().ConnsOpen == 0 }, 5*time.Second, 5*time.Millisecond)
 }

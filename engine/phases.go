@@ -54,7 +54,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		return gnet.None
 	}
 	b := cn.startBatch(c, buf)
-	for b.keepAlive && b.used < len(b.buf) && cn.later == nil && cn.step(b) {
+	for b.keepAlive && b.used < len(b.buf) && cn.later == nil && !cn.aborted && cn.step(b) {
 	}
 	return cn.endBatch(b)
 }
@@ -198,6 +198,9 @@ func (cn *conn) endBatch(b *batch) gnet.Action {
 	}
 	keepAlive := b.keepAlive
 	ws.batch = batch{}
+	if cn.aborted {
+		return resetConnection(c)
+	}
 	if !keepAlive {
 		return cn.closeAfterResponse(c)
 	}
@@ -352,6 +355,11 @@ func (cn *conn) serve(h *handler.Handler, start int) ([]byte, bool) {
 	out, keepAlive := ws.hreq.Finish()
 	ws.stats.requests[codec.LookupMethod(ws.hreq.Parsed().Method)][statusSlot(ws.hreq.Status())].Add(1)
 	ws.logRequest()
+	if ws.hreq.Aborted() {
+		// The handler asked for a reset instead of its answer.
+		cn.aborted = true
+		return out[:start], true
+	}
 	return cn.deferAnswer(out, start, keepAlive)
 }
 

@@ -116,6 +116,7 @@ func (w *worker) serve(j *job) {
 	}
 	j.out.B, j.keepAlive = w.hreq.Finish()
 	j.delay, j.stream = w.hreq.Later()
+	j.abort = w.hreq.Aborted()
 	j.status = w.hreq.Status()
 	if s.AccessLog != nil {
 		j.log = handler.AppendRequestLog(j.log[:0], &w.hreq, time.Now())
@@ -209,6 +210,7 @@ type job struct {
 	// handler.Request.Later): the loop holds it (see holdJob).
 	delay  time.Duration
 	stream *handler.Stream
+	abort  bool // the handler asked for a reset instead of an answer
 
 	// written is j.onWritten, bound once per pooled job so that handing it
 	// to AsyncWrite does not allocate; hold is j's holdJob, for Execute.
@@ -217,7 +219,7 @@ type job struct {
 }
 
 // later reports whether j's response comes later.
-func (j *job) later() bool { return j.delay > 0 || j.stream != nil }
+func (j *job) later() bool { return j.delay > 0 || j.stream != nil || j.abort }
 
 // jobPool holds idle jobs. Its New is set in init: a job's callback leads
 // back to the pool, which a variable's initializer may not refer to.

@@ -59,6 +59,19 @@ func (r *Request) Stream(d time.Duration, next StreamFunc) {
 	r.stream = &Stream{next: next, wait: max(d, 0)}
 }
 
+// ResetConnection answers with no response at all: the server aborts the
+// connection with a TCP reset (RST) where this request's response would
+// go, as a crashing server or a failing proxy does, for clients and
+// proxies to be tested against. The responses of the requests before it on
+// the connection are written first. Call it only from the handler's
+// goroutine, before the handler returns.
+func (r *Request) ResetConnection() { r.abort = true }
+
+// Aborted reports whether the handler called [Request.ResetConnection];
+// the server asks after [Request.Finish], and then drops what Finish
+// returned for this request and resets the connection.
+func (r *Request) Aborted() bool { return r.abort }
+
 // Later reports what of the response just finished is left for later: the
 // time to hold all of it back, and the stream that continues it (nil for
 // none). The server calls it after [Request.Finish].

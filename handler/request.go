@@ -80,6 +80,7 @@ type Request struct {
 
 	delay  time.Duration // SendAfter: hold the response back this long
 	stream *Stream       // Stream: the body goes on after the handler returns
+	abort  bool          // ResetConnection: no response, a TCP reset
 
 	path string // cached Path()
 }
@@ -155,7 +156,7 @@ func (r *Request) recoverPanic() {
 	}
 	r.panicValue = p
 	r.panicStack = debug.Stack()
-	r.delay = 0 // the error goes out at once
+	r.delay, r.abort = 0, false // the error goes out, at once
 	r.SendError(500, "", "")
 }
 
