@@ -55,6 +55,8 @@ type config struct {
 
 	httpbinMaxBodySize int64
 	echoDefault        string
+	maxDelay           time.Duration
+	maxPendingAnswers  int
 
 	version bool
 }
@@ -72,7 +74,7 @@ var handlers = map[string]func(*config) *handler.Handler{
 // newHTTPBin is the httpbin handler with its flags. Its flags were checked
 // when they were set, so New cannot refuse them.
 func newHTTPBin(c *config) *handler.Handler {
-	h, err := httpbin.New(httpbin.Options{MaxBodySize: c.httpbinMaxBodySize, EchoDefault: c.echoDefault})
+	h, err := httpbin.New(httpbin.Options{MaxBodySize: c.httpbinMaxBodySize, EchoDefault: c.echoDefault, MaxDuration: c.maxDelay})
 	if err != nil {
 		panic(err)
 	}
@@ -98,7 +100,7 @@ type flagGroup struct {
 var flagGroups = []flagGroup{
 	{"Listening", []string{"addr"}},
 	{"Handler", []string{"handler", "protocol"}},
-	{"Limits", []string{"max-header-bytes", "max-body-bytes", "body-memory-bytes", "max-conns"}},
+	{"Limits", []string{"max-header-bytes", "max-body-bytes", "body-memory-bytes", "max-conns", "max-delay", "max-pending-answers"}},
 	{"Memory", []string{"max-inbound-bytes", "max-outbound-bytes", "max-buffered-bytes"}},
 	{"Forms", []string{"form-max-parts", "form-part-header-bytes", "form-max-bytes", "form-spill-bytes", "form-memory-bytes"}},
 	{"Timeouts", []string{"header-timeout", "idle-timeout", "write-timeout", "shutdown-timeout"}},
@@ -150,6 +152,12 @@ func newFlagSet(c *config) *flag.FlagSet {
 		"hold a request body of up to `size` in memory; a larger or chunked one is read as it arrives and spooled to a temporary file")
 	fs.Var(intValue{&c.maxConns, -1, 10_000_000}, "max-conns",
 		"answer 503 and close a connection beyond `n` open ones; 0 derives n from the descriptor limit (RLIMIT_NOFILE less headroom), -1 means no limit")
+	c.maxDelay = engine.DefaultMaxDelay
+	fs.Var(durationValue{&c.maxDelay, time.Millisecond, maxDuration}, "max-delay",
+		"hold an answer that comes later (a delay, the next piece of a stream) for at most `duration`; httpbin answers 400 to a longer /delay and caps delay= at it")
+	c.maxPendingAnswers = engine.DefaultMaxPendingAnswers
+	fs.Var(intValue{&c.maxPendingAnswers, 1, 100_000_000}, "max-pending-answers",
+		"answer 503 to a request whose answer would come later while an event loop holds `n` such answers")
 
 	c.maxInboundBytes = engine.DefaultMaxInboundBytes
 	fs.Var(sizeValue{&c.maxInboundBytes, 16 << 10, 1 << 30}, "max-inbound-bytes",

@@ -127,7 +127,9 @@ func TestBadFlagsExit2NamingTheFlag(t *testing.T) {
 		{[]string{"-log-level", "loud"}, "-log-level: want one of debug, info, warn, error"},
 		{[]string{"-httpbin-max-body-size", "0"}, "-httpbin-max-body-size: want a size from 1 to 1GiB"},
 		{[]string{"-echo-default", "status=abc"}, `invalid value "status=abc" for flag -echo-default: status "abc": want a final status code`},
-		{[]string{"-echo-default", "delay=1s"}, "-echo-default: delay: answers that come later are not available"},
+		{[]string{"-echo-default", "delay=soon"}, `-echo-default: delay "soon": want a duration`},
+		{[]string{"-max-delay", "0s"}, "-max-delay: want a duration from 1ms to 24h0m0s"},
+		{[]string{"-max-pending-answers", "0"}, "-max-pending-answers: want an integer from 1 to 100000000"},
 		{[]string{"-nosuchflag"}, "flag provided but not defined: -nosuchflag"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {

@@ -24,6 +24,15 @@
 // /encoding/utf8 and /dump/request. A bad parameter gets go-httpbin's 400
 // JSON error, whose detail says what was wrong.
 //
+// What takes time waits on the server's timers, with no goroutine per
+// request: /delay/{duration} (a Go duration or seconds, up to
+// [Options].MaxDuration) answers as /anything after it; /drip (duration,
+// numbytes, delay, code) sends its bytes one piece at a time under a
+// Content-Length, as a slow server does; /sse (count, duration, delay)
+// sends server-sent "ping" events over the duration; /stream/{n} (n JSON
+// lines, at most 100) and /stream-bytes/{n} (seed, chunk_size) answer
+// chunked; /range/{n}?duration= waits before answering.
+//
 // # fortio's echo
 //
 // Every other path is fortio's echo: the request body back with its
@@ -39,18 +48,25 @@
 //     closes it that percent of the time.
 //   - gzip: "true" or a percentage; compresses the answer when the client
 //     accepts gzip.
+//   - delay: a duration ("100ms"), or "delay:percent" pairs ("10ms:20,1s:0.5"),
+//     the rest none; each capped at [Options].MaxDuration, as fortio caps at
+//     its maximum. The answer waits on the server's timers.
+//
+// And the faults that clients and proxies must survive, with the same
+// syntax, which neither fortio nor go-httpbin offers:
+//
+//   - reset: "true" or a percentage: no answer, the connection aborted
+//     with a TCP reset (curl: "Connection reset by peer").
+//   - truncate: a byte count or "count:percent" pairs: the body is cut
+//     after that many bytes, its Content-Length unchanged, and the
+//     connection closes (curl: error 18, partial file).
+//   - rate: bytes per second, or "rate:percent" pairs: the body is written
+//     in pieces at that rate, under its Content-Length, on the server's
+//     timers (?rate=1000&size=5000 takes five seconds).
 //
 // [Options].EchoDefault applies to requests without a query string, as
 // fortio's -echo-server-default-params. /debug answers with the request
 // told back as text, compressed when the client accepts gzip.
-//
-// # Not yet
-//
-// What answers later — /delay/{duration}, /drip, /stream/{n},
-// /stream-bytes/{n}, /sse, /range/{n}?duration=, and the echo's delay= —
-// needs the server to defer an answer on its event loop, which it does not
-// do yet. These answer 501 (the echo: 400 for delay=) rather than at once,
-// which would pass for a delay that did not happen.
 //
 // The module in bench/ holds a differential test, peerdiff, that asks
 // go-httpbin and fortio the same requests over loopback sockets and

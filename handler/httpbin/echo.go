@@ -3,7 +3,6 @@ package httpbin
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"math"
 	mrand "math/rand"
@@ -23,18 +22,19 @@ type echoParams struct {
 	size    int // -1: echo the request body
 	close   bool
 	gzip    bool
-	delay   bool
+	delay   time.Duration
 	headers []handler.HeaderField
+	// The faults beyond fortio's.
+	reset    bool // a TCP reset instead of the answer
+	truncate int  // body bytes sent before the connection closes; -1 for all
+	rate     int  // body bytes per second; 0 for at once
 }
-
-// errEchoDelay refuses what would have to answer later.
-var errEchoDelay = errors.New("delay: answers that come later are not available in this server yet")
 
 // parseEchoQuery reads fortio's parameters from query, rolling the dice of
 // the weighted ones with roll (a number in [0, 1)). Other parameters are
 // ignored, as fortio ignores them.
 func (a *app) parseEchoQuery(query []byte, roll func() float64, acceptsGzip bool) (echoParams, error) {
-	p := echoParams{status: 200, size: -1}
+	p := echoParams{status: 200, size: -1, truncate: -1}
 	var s codec.URLEncodedScanner
 	s.Limits.MaxParts = math.MaxInt
 	s.Reset(query)
@@ -60,7 +60,17 @@ func (a *app) parseEchoQuery(query []byte, roll func() float64, acceptsGzip bool
 			p.gzip = acceptsGzip && chance(string(value), roll)
 		case "delay":
 			if len(value) > 0 {
-				p.delay = true
+				p.delay, err = a.pickDelay(string(value), roll)
+			}
+		case "reset":
+			p.reset = chance(string(value), roll)
+		case "truncate":
+			if len(value) > 0 {
+				p.truncate, err = pickCount("truncate", string(value), roll, -1)
+			}
+		case "rate":
+			if len(value) > 0 {
+				p.rate, err = pickCount("rate", string(value), roll, 0)
 			}
 		case "header":
 			if len(value) > 0 {
@@ -100,11 +110,8 @@ func smallNumber(b []byte) (int, bool) {
 // string of its parameters such as [Options].EchoDefault; nil when it
 // would answer it.
 func CheckEchoQuery(query string) error {
-	a := &app{maxBody: DefaultMaxBodySize}
-	p, err := a.parseEchoQuery([]byte(query), func() float64 { return 0 }, true)
-	if err == nil && p.delay {
-		err = errEchoDelay
-	}
+	a := &app{maxBody: DefaultMaxBodySize, maxDuration: DefaultMaxDuration}
+	_, err := a.parseEchoQuery([]byte(query), func() float64 { return 0 }, true)
 	return err
 }
 
@@ -256,9 +263,6 @@ func acceptsGzip(r *handler.Request) bool {
 // closing the query asks for.
 func (a *app) echo(r *handler.Request) {
 	p, err := a.parseEchoQuery(a.echoQuery(r), a.rand, acceptsGzip(r))
-	if err == nil && p.delay {
-		err = errEchoDelay
-	}
 	if err != nil {
 		echoError(r, 400, err)
 		return
@@ -288,8 +292,93 @@ func (a *app) echo(r *handler.Request) {
 		r.SendHeader("Content-Encoding", "gzip")
 		body = gzipped(body)
 	}
+	a.sendEchoBody(r, p, body)
+}
+
+// sendEchoBody sends the echo's body as p asks: after its delay, at its
+// rate, cut short by truncate, or not at all but for a reset.
+func (a *app) sendEchoBody(r *handler.Request, p echoParams, body []byte) {
+	if p.reset {
+		r.ResetConnection()
+		return
+	}
+	r.SendAfter(p.delay)
+	send := body
+	if p.truncate >= 0 && p.truncate < len(body) {
+		// The declared length stays that of the whole body: the client
+		// reads a short body, then the close.
+		send = body[:p.truncate]
+		r.SendHeader("Content-Length", strconv.Itoa(len(body)))
+	}
+	if p.rate <= 0 || len(send) == 0 || r.Command() == "HEAD" {
+		r.EndHeaders()
+		_, _ = r.Write(send)
+		return
+	}
+	r.SendHeader("Content-Length", strconv.Itoa(len(body)))
 	r.EndHeaders()
-	_, _ = r.Write(body)
+	sendAtRate(r, send, p.rate)
+}
+
+// sendAtRate streams send at rate bytes per second. (Apart from
+// sendEchoBody so that the state its pieces share is only made here.)
+func sendAtRate(r *handler.Request, send []byte, rate int) {
+	piece, pause := ratePieces(rate)
+	r.Stream(0, repeatEvery(pause, func(s *handler.Stream) bool {
+		n := min(piece, len(send))
+		_, _ = s.Write(send[:n])
+		send = send[n:]
+		return len(send) > 0
+	}))
+}
+
+// ratePieces splits a rate of bytes per second into pieces sent every
+// pause: about twenty a second, and never less than a byte.
+func ratePieces(rate int) (piece int, pause time.Duration) {
+	piece = max(1, rate/20)
+	return piece, time.Duration(int64(piece) * int64(time.Second) / int64(rate))
+}
+
+// pickDelay reads fortio's delay=: "100ms" or "10ms:20,1s:0.5" (the rest
+// no delay), each capped at the longest delay the server allows, as
+// fortio caps at its -max-echo-delay.
+func (a *app) pickDelay(v string, roll func() float64) (time.Duration, error) {
+	parse := func(v string) (int, error) {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return 0, fmt.Errorf("delay %s: want a duration such as 100ms, or delay:percent,… pairs", strconv.Quote(v))
+		}
+		return int(min(d, a.maxDuration)), nil
+	}
+	if !strings.ContainsAny(v, ":,") {
+		d, err := parse(v)
+		return time.Duration(d), err
+	}
+	entries, err := parsePercentList(v, parse)
+	if err != nil {
+		return 0, fmt.Errorf("delay %v", err)
+	}
+	return time.Duration(pickPercent(entries, roll, 0)), nil
+}
+
+// pickCount reads a byte count or count:percent,… pairs for the
+// parameter name (truncate=, rate=); the rest of the percentages get def.
+func pickCount(name, v string, roll func() float64, def int) (int, error) {
+	parse := func(v string) (int, error) {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || name == "rate" && n == 0 {
+			return 0, fmt.Errorf("%s %s: want a positive number, or number:percent,… pairs", name, strconv.Quote(v))
+		}
+		return n, nil
+	}
+	if !strings.ContainsAny(v, ":,") {
+		return parse(v)
+	}
+	entries, err := parsePercentList(v, parse)
+	if err != nil {
+		return 0, fmt.Errorf("%s %v", name, err)
+	}
+	return pickPercent(entries, roll, def), nil
 }
 
 func isContentType(f handler.HeaderField) bool { return strings.EqualFold(f.Name, "Content-Type") }
@@ -323,9 +412,6 @@ func newPayload(n int64) []byte {
 // the client accepts gzip, with the echo's close and header parameters.
 func (a *app) debug(r *handler.Request) {
 	p, err := a.parseEchoQuery(a.echoQuery(r), a.rand, false)
-	if err == nil && p.delay {
-		err = errEchoDelay
-	}
 	if err != nil {
 		echoError(r, 400, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fastbase/fastbase/handler/httpbin"
 	"github.com/stretchr/testify/assert"
@@ -169,12 +170,83 @@ func TestEchoGzip(t *testing.T) {
 	withinBinomial(t, zipped, n, 0.25, "gzip=25")
 }
 
-func TestEchoDelayIsRefused(t *testing.T) {
+func TestEchoDelay(t *testing.T) {
 	h := newApp(t, httpbin.Options{})
-	for _, v := range []string{"1s", "10ms:20,1s:0.5"} {
+	a := get(t, h, "GET", "/?delay=250ms&size=3")
+	assert.Equal(t, 250*time.Millisecond, a.delay)
+	assert.Len(t, a.body, 3)
+	assert.True(t, a.keep)
+	// Capped at MaxDuration, as fortio caps at its maximum.
+	assert.Equal(t, httpbin.DefaultMaxDuration, get(t, h, "GET", "/?delay=1h").delay)
+	capped := newApp(t, httpbin.Options{MaxDuration: time.Second})
+	assert.Equal(t, time.Second, get(t, capped, "GET", "/?delay=5s").delay)
+	for _, v := range []string{"soon", "-1s", "1s:200", "10ms:20,1s"} {
 		a := get(t, h, "GET", "/?delay="+v)
 		assert.Equal(t, 400, a.StatusCode, v)
 		assert.Contains(t, string(a.body), "delay", v)
+	}
+}
+
+func TestEchoDelayWeighted(t *testing.T) {
+	const n = 10000
+	h := newApp(t, httpbin.Options{})
+	var short, long int
+	for range n {
+		switch get(t, h, "GET", "/?delay=10ms:20,1s:0.5&size=0").delay {
+		case 10 * time.Millisecond:
+			short++
+		case time.Second:
+			long++
+		case 0:
+		default:
+			t.Fatal("a delay that was not asked for")
+		}
+	}
+	withinBinomial(t, short, n, 0.20, "10ms:20")
+	withinBinomial(t, long, n, 0.005, "1s:0.5")
+}
+
+func TestEchoReset(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	assert.True(t, get(t, h, "GET", "/?reset=100").reset)
+	assert.True(t, get(t, h, "GET", "/?reset=true").reset)
+	assert.False(t, get(t, h, "GET", "/?reset=0").reset)
+	const n = 10000
+	resets := 0
+	for range n {
+		if get(t, h, "GET", "/?reset=10&size=1").reset {
+			resets++
+		}
+	}
+	withinBinomial(t, resets, n, 0.10, "reset=10")
+}
+
+func TestEchoTruncate(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/?size=100&truncate=10")
+	assert.Equal(t, int64(100), a.ContentLength, "the declared length is the whole body's")
+	assert.Len(t, a.body, 10)
+	assert.False(t, a.keep, "the connection closes after the short body")
+	a = get(t, h, "GET", "/?size=5&truncate=10")
+	assert.Len(t, a.body, 5)
+	assert.True(t, a.keep, "nothing to cut")
+	assert.Equal(t, 400, get(t, h, "GET", "/?truncate=x").StatusCode)
+}
+
+func TestEchoRate(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/?rate=1000&size=5000")
+	assert.Equal(t, int64(5000), a.ContentLength)
+	assert.Len(t, a.body, 5000)
+	assert.True(t, a.keep)
+	assert.InDelta(t, 5*time.Second, a.waited(), float64(100*time.Millisecond), "5000 bytes at 1000 bytes/s")
+	assert.Greater(t, len(a.waits), 50, "in pieces")
+	a = get(t, h, "GET", "/?rate=1000&size=5000&truncate=2000")
+	assert.Len(t, a.body, 2000)
+	assert.False(t, a.keep)
+	assert.InDelta(t, 2*time.Second, a.waited(), float64(100*time.Millisecond))
+	for _, v := range []string{"0", "-5", "fast"} {
+		assert.Equal(t, 400, get(t, h, "GET", "/?rate="+v).StatusCode, v)
 	}
 }
 

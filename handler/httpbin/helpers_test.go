@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"net/http"
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
@@ -37,6 +39,12 @@ type answer struct {
 	body []byte
 	raw  string
 	keep bool
+	// What came later: the delay before anything was sent, the wait
+	// before each piece of a streamed body, and whether the handler asked
+	// for a reset instead of an answer.
+	delay time.Duration
+	waits []time.Duration
+	reset bool
 }
 
 // do answers the raw request (head and body) with h. The request's body
@@ -55,11 +63,39 @@ func do(t testing.TB, h *handler.Handler, raw string) answer {
 	r.Begin(h, testConn, &req, body, nil)
 	h.Serve(&r)
 	out, keep := r.Finish()
+	a := answer{keep: keep, reset: r.Aborted()}
+	if a.reset {
+		return a
+	}
+	var s *handler.Stream
+	a.delay, s = r.Later()
+	for s != nil {
+		a.waits = append(a.waits, s.Wait())
+		var done bool
+		if out, done = s.Next(out); done {
+			a.keep = s.KeepAlive()
+			break
+		}
+		require.Less(t, len(a.waits), 100000, "the stream does not end")
+	}
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(out)), &http.Request{Method: string(req.Method)})
 	require.NoError(t, err, string(out))
 	b, err := io.ReadAll(resp.Body)
+	if !a.keep && errors.Is(err, io.ErrUnexpectedEOF) {
+		err = nil // a body cut short, then the close: what a truncated answer is
+	}
 	require.NoError(t, err)
-	return answer{resp, b, string(out), keep}
+	a.Response, a.body, a.raw = resp, b, string(out)
+	return a
+}
+
+// waited is the time a streamed answer took after its head.
+func (a answer) waited() time.Duration {
+	var d time.Duration
+	for _, w := range a.waits {
+		d += w
+	}
+	return d
 }
 
 // get answers "METHOD target" with the given extra header lines.

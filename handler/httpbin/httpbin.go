@@ -32,6 +32,10 @@ type Options struct {
 	// echo applies to requests that have none, as fortio's
 	// -echo-server-default-params. New refuses one the echo would refuse.
 	EchoDefault string
+	// MaxDuration bounds the time a route may take (/delay, /drip, /sse:
+	// 400 beyond it) and caps the echo's delay=; 0 means
+	// [DefaultMaxDuration]. Keep it within the server's MaxDelay.
+	MaxDuration time.Duration
 	// Hostname is what /hostname answers; empty means the machine's.
 	Hostname string
 	// Rand returns numbers in [0, 1) for the weighted and random choices
@@ -43,6 +47,7 @@ type Options struct {
 // app is one configured application; its methods are the routes.
 type app struct {
 	maxBody     int64
+	maxDuration time.Duration
 	echoDefault []byte
 	hostname    string
 	rand        func() float64
@@ -55,10 +60,14 @@ type app struct {
 func New(opts Options) (*handler.Handler, error) {
 	a := &app{
 		maxBody:     opts.MaxBodySize,
+		maxDuration: opts.MaxDuration,
 		echoDefault: []byte(opts.EchoDefault),
 		hostname:    opts.Hostname,
 		rand:        opts.Rand,
 		started:     time.Now(),
+	}
+	if a.maxDuration <= 0 {
+		a.maxDuration = DefaultMaxDuration
 	}
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodySize
@@ -132,13 +141,11 @@ func (a *app) routes(h *handler.Handler) {
 		{"/deny", nil, static(textContentType, denyText)},
 		{"/encoding/utf8", nil, static(htmlContentType, utf8HTML)},
 		{"/dump/request", nil, a.dumpRequest},
-		// Answers that come later are not built yet: these say so rather
-		// than answer at once as if they had waited.
-		{"/delay/{duration}", nil, notYet},
-		{"/drip", nil, notYet},
-		{"/stream/{numLines}", nil, notYet},
-		{"/stream-bytes/{numBytes}", nil, notYet},
-		{"/sse", nil, notYet},
+		{"/delay/{duration}", nil, a.delay},
+		{"/drip", nil, a.drip},
+		{"/stream/{numLines}", nil, a.stream},
+		{"/stream-bytes/{numBytes}", nil, a.streamBytes},
+		{"/sse", nil, a.sse},
 		{"/debug", nil, a.debug},
 		{"/", nil, a.echo},
 	} {
@@ -252,10 +259,6 @@ type errorResponse struct {
 // was wrong.
 func writeError(r *handler.Request, status int, detail string, extra ...handler.HeaderField) {
 	writeJSON(r, status, errorResponse{status, codec.StatusText(status), detail}, extra...)
-}
-
-func notYet(r *handler.Request) {
-	writeError(r, 501, "this endpoint answers after a delay or in pieces over time, which this server does not do yet")
 }
 
 // --- What the JSON answers say about the request ---

@@ -34,7 +34,10 @@ func (a *app) anything(r *handler.Request) {
 	a.withBody(r)
 }
 
-func (a *app) withBody(r *handler.Request) {
+func (a *app) withBody(r *handler.Request) { a.withBodyAndHeaders(r) }
+
+// withBodyAndHeaders is withBody with extra header fields.
+func (a *app) withBodyAndHeaders(r *handler.Request, extra ...handler.HeaderField) {
 	nb := a.noBody(r)
 	resp := bodyResponse{
 		Args: nb.Args, Headers: nb.Headers, Method: nb.Method, Origin: nb.Origin, URL: nb.URL,
@@ -44,7 +47,7 @@ func (a *app) withBody(r *handler.Request) {
 		writeError(r, 400, "error parsing request body: "+err.Error())
 		return
 	}
-	writeJSON(r, 200, resp)
+	writeJSON(r, 200, resp, extra...)
 }
 
 // parseBody fills data, form, files and json from the body as go-httpbin
@@ -362,9 +365,15 @@ func (a *app) rangeRoute(r *handler.Request) {
 		writeError(r, 400, "invalid count: "+err.Error())
 		return
 	}
-	if args(r).Get("duration") != "" {
-		notYet(r)
-		return
+	if v := args(r).Get("duration"); v != "" {
+		// go-httpbin paces the body over the duration; here it is the
+		// delay before the answer, which is what it amounts to.
+		d, err := boundedDuration(v, 0, a.maxDuration)
+		if err != nil {
+			writeError(r, 400, "invalid duration: "+err.Error())
+			return
+		}
+		r.SendAfter(d)
 	}
 	tags := []handler.HeaderField{{Name: "ETag", Value: "range" + strconv.FormatInt(n, 10)}, {Name: "Accept-Ranges", Value: "bytes"}}
 	if n <= 0 || n > a.maxBody {

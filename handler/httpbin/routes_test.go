@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fastbase/fastbase/handler/httpbin"
 	"github.com/stretchr/testify/assert"
@@ -577,23 +578,118 @@ func TestDumpRequest(t *testing.T) {
 	assert.Equal(t, raw, string(a.body))
 }
 
-// TestNotYet checks that what answers later says it cannot, instead of
-// answering at once.
-func TestNotYet(t *testing.T) {
-	h := newApp(t, httpbin.Options{})
-	for _, target := range []string{"/delay/1", "/drip?duration=1", "/stream/3", "/stream-bytes/10", "/sse", "/range/10?duration=1s"} {
-		a := get(t, h, "GET", target)
-		assert.Equal(t, 501, a.StatusCode, target)
-		assert.Equal(t, "Not Implemented", a.json(t)["error"], target)
-	}
-}
-
 func TestUnknownOptionsRefused(t *testing.T) {
 	_, err := httpbin.New(httpbin.Options{EchoDefault: "status=abc"})
 	assert.Error(t, err)
 	_, err = httpbin.New(httpbin.Options{EchoDefault: "delay=1s"})
+	assert.NoError(t, err)
+	_, err = httpbin.New(httpbin.Options{EchoDefault: "delay=soon"})
 	assert.ErrorContains(t, err, "delay")
 	h := newApp(t, httpbin.Options{})
 	host, _ := os.Hostname()
 	assert.Equal(t, host, get(t, h, "GET", "/hostname").json(t)["hostname"])
+}
+
+func TestDelayRoute(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/delay/1.5?x=1")
+	assert.Equal(t, 200, a.StatusCode)
+	assert.Equal(t, 1500*time.Millisecond, a.delay)
+	assert.Equal(t, map[string]any{"x": []any{"1"}}, a.json(t)["args"])
+	assert.Equal(t, `initial_delay;dur=1500.00;desc="initial delay"`, a.Header.Get("Server-Timing"))
+	assert.Equal(t, 200*time.Millisecond, get(t, h, "POST", "/delay/200ms").delay)
+	for _, bad := range []string{"/delay/11", "/delay/abc", "/delay/-1"} {
+		a := get(t, h, "GET", bad)
+		assert.Equal(t, 400, a.StatusCode, bad)
+		assert.Contains(t, a.json(t)["detail"], "invalid duration", bad)
+		assert.Zero(t, a.delay, bad)
+	}
+	short := newApp(t, httpbin.Options{MaxDuration: time.Second})
+	assert.Equal(t, 400, get(t, short, "GET", "/delay/2").StatusCode)
+}
+
+func TestDrip(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/drip?duration=1s&numbytes=10&delay=500ms&code=201")
+	assert.Equal(t, 201, a.StatusCode)
+	assert.Equal(t, 500*time.Millisecond, a.delay)
+	assert.Equal(t, int64(10), a.ContentLength)
+	assert.Nil(t, a.TransferEncoding, "a slow server, not a chunked one")
+	assert.Equal(t, strings.Repeat("*", 10), string(a.body))
+	assert.Len(t, a.waits, 9, "ten pieces, nine pauses")
+	assert.InDelta(t, time.Second, a.waited(), float64(10*time.Millisecond))
+	assert.Contains(t, a.Header.Get("Server-Timing"), `pause_per_write;dur=111.11`)
+	assert.True(t, a.keep)
+
+	// Defaults: 10 bytes over 2 s after 2 s.
+	a = get(t, h, "GET", "/drip")
+	assert.Equal(t, 2*time.Second, a.delay)
+	assert.InDelta(t, 2*time.Second, a.waited(), float64(10*time.Millisecond))
+	// Many bytes over a short time go in bigger pieces, the total intact.
+	a = get(t, h, "GET", "/drip?numbytes=100000&duration=100ms&delay=0")
+	assert.Len(t, a.body, 100000)
+	assert.LessOrEqual(t, len(a.waits), 51)
+	assert.InDelta(t, 100*time.Millisecond, a.waited(), float64(5*time.Millisecond))
+	for _, bad := range []string{"duration=x", "delay=-1", "numbytes=0", "numbytes=99999999", "code=700", "duration=6s&delay=5s"} {
+		assert.Equal(t, 400, get(t, h, "GET", "/drip?"+bad).StatusCode, bad)
+	}
+}
+
+func TestStreamRoute(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/stream/3?a=b")
+	assert.Equal(t, []string{"chunked"}, a.TransferEncoding)
+	lines := strings.Split(strings.TrimSuffix(string(a.body), "\n"), "\n")
+	require.Len(t, lines, 3)
+	for i, l := range lines {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &m))
+		assert.Equal(t, float64(i), m["id"])
+		assert.Equal(t, map[string]any{"a": []any{"b"}}, m["args"])
+		assert.Equal(t, "http://localhost:8080/stream/3?a=b", m["url"])
+	}
+	assert.True(t, strings.HasPrefix(lines[0], `{"id":0,"args":`), "go-httpbin's field order")
+	assert.Equal(t, 100, strings.Count(string(get(t, h, "GET", "/stream/500").body), "\n"), "at most 100")
+	assert.Equal(t, 400, get(t, h, "GET", "/stream/x").StatusCode)
+}
+
+func TestStreamBytes(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/stream-bytes/25000?seed=7&chunk_size=10000")
+	assert.Equal(t, []string{"chunked"}, a.TransferEncoding)
+	assert.Equal(t, get(t, h, "GET", "/bytes/25000?seed=7").body, a.body, "the same bytes as /bytes for a seed")
+	assert.Equal(t, 3, strings.Count(a.raw, "\r\n2710\r\n")+strings.Count(a.raw, "\r\n1388\r\n"), "chunks of chunk_size")
+	assert.Equal(t, "0", get(t, h, "GET", "/stream-bytes/0").Header.Get("Content-Length"))
+	for _, bad := range []string{"/stream-bytes/-1", "/stream-bytes/x", "/stream-bytes/10?chunk_size=0", "/stream-bytes/99999999"} {
+		assert.Equal(t, 400, get(t, h, "GET", bad).StatusCode, bad)
+	}
+}
+
+func TestSSE(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/sse?count=3&duration=1s&delay=100ms")
+	assert.Equal(t, "text/event-stream; charset=utf-8", a.Header.Get("Content-Type"))
+	assert.Equal(t, 100*time.Millisecond, a.delay)
+	assert.InDelta(t, time.Second, a.waited(), float64(5*time.Millisecond))
+	events := strings.Split(strings.TrimSuffix(string(a.body), "\n\n"), "\n\n")
+	require.Len(t, events, 3)
+	for i, e := range events {
+		name, data, ok := strings.Cut(e, "\ndata: ")
+		require.True(t, ok, e)
+		assert.Equal(t, "event: ping", name)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(data), &m))
+		assert.Equal(t, float64(i), m["id"])
+	}
+	for _, bad := range []string{"count=0", "count=x", "duration=0", "delay=x", "duration=8s&delay=3s"} {
+		assert.Equal(t, 400, get(t, h, "GET", "/sse?"+bad).StatusCode, bad)
+	}
+}
+
+func TestRangeDuration(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/range/10?duration=300ms")
+	assert.Equal(t, 300*time.Millisecond, a.delay)
+	assert.Equal(t, "abcdefghij", string(a.body))
+	assert.Equal(t, 400, get(t, h, "GET", "/range/10?duration=x").StatusCode)
 }
