@@ -49,7 +49,7 @@ func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool) ([]byte, bool
 		if st != nil {
 			st.Cancel()
 		}
-		return ws.answerError(out[:start], ws.hreq.Parsed(), tooManyPending), false
+		return ws.answerError(out[:start], ws.hreq.Request().Parsed(), tooManyPending), false
 	}
 	p := &pendingAnswer{cn: cn, stream: st, keepAlive: keepAlive}
 	now := time.Now().UnixNano()

@@ -20,7 +20,7 @@ func TestHelloAllocations(t *testing.T) {
 	var (
 		p   codec.Parser
 		req codec.Request
-		r   Request
+		r   Exchange
 	)
 	buf := make([]byte, 0, 4096)
 	log := make([]byte, 0, 512)
@@ -30,7 +30,7 @@ func TestHelloAllocations(t *testing.T) {
 			panic(err)
 		}
 		r.Begin(h, seedConn, &req, nil, buf[:0])
-		h.Serve(&r)
+		h.Serve(r.Request())
 		buf, _ = r.Finish()
 		log = AppendRequestLog(log[:0], &r, now)
 	})
@@ -40,7 +40,7 @@ func TestHelloAllocations(t *testing.T) {
 
 func TestResponseAllocations(t *testing.T) {
 	req := parsed("GET /?foo=bar HTTP/1.1", "Host: localhost")
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 4096)
 	h := New()
 	tests := []struct {
@@ -65,7 +65,7 @@ func TestResponseAllocations(t *testing.T) {
 	for _, tt := range tests {
 		allocs := testing.AllocsPerRun(100, func() {
 			r.Begin(h, seedConn, req, nil, buf[:0])
-			tt.fn(&r)
+			tt.fn(r.Request())
 			buf, _ = r.Finish()
 		})
 		assert.Zero(t, allocs, tt.name)
@@ -73,13 +73,13 @@ func TestResponseAllocations(t *testing.T) {
 }
 
 func TestLogAllocations(t *testing.T) {
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 4096)
 	log := make([]byte, 0, 4096)
 	now := time.Now()
 	h := NotFound()
 	r.Begin(h, seedConn, parsed("GET /\xe9\\ HTTP/1.1"), nil, buf)
-	h.Serve(&r)
+	h.Serve(r.Request())
 	r.Finish()
 	allocs := testing.AllocsPerRun(100, func() {
 		log = AppendRequestLog(log[:0], &r, now)

@@ -24,7 +24,7 @@ import (
 //	sys_version=Go/1.26.8
 //	protocol_version=HTTP/1.1
 //
-// Like the seed it sends no Content-Length; [Request.Finish] adds it. Request
+// Like the seed it sends no Content-Length; [Exchange.Finish] adds it. Request
 // bytes above 0x7f are shown as http.server shows them, read as ISO-8859-1.
 //
 // POST is the seed's POST example: it echoes the posted form, one line per

@@ -128,14 +128,14 @@ func TestPostTranscriptLines(t *testing.T) {
 // formOf runs fn on a Request for req and body, as a handler would, after
 // prepare (which may hand the body over as a file or a stream), then
 // finishes the request.
-func formOf(t testing.TB, h *Handler, req *codec.Request, body []byte, prepare func(*Request), fn func(*Request)) {
+func formOf(t testing.TB, h *Handler, req *codec.Request, body []byte, prepare func(*Exchange), fn func(*Request)) {
 	t.Helper()
-	var r Request
+	var r Exchange
 	r.Begin(h, seedConn, req, body, nil)
 	if prepare != nil {
 		prepare(&r)
 	}
-	fn(&r)
+	fn(r.Request())
 	r.Finish()
 }
 
@@ -278,7 +278,7 @@ func TestFormSpooledBody(t *testing.T) {
 	require.NoError(t, err)
 	h := New()
 	h.Forms.TempDir = t.TempDir()
-	formOf(t, h, req, nil, func(r *Request) { r.SetBodyFile(spool, int64(len(body))) }, func(r *Request) {
+	formOf(t, h, req, nil, func(x *Exchange) { x.SetBodyFile(spool, int64(len(body))) }, func(r *Request) {
 		assert.Nil(t, r.Body())
 		assert.Equal(t, int64(len(body)), r.BodyLength())
 		all, err := io.ReadAll(r.BodyReader())
@@ -305,7 +305,7 @@ func TestFormStreamedBody(t *testing.T) {
 		func(b []byte) io.Reader { return bytes.NewReader(b) },
 		func(b []byte) io.Reader { return iotest.HalfReader(iotest.OneByteReader(bytes.NewReader(b))) },
 	} {
-		formOf(t, h, req, nil, func(r *Request) { r.SetBodyReader(reader(body), int64(len(body))) }, func(r *Request) {
+		formOf(t, h, req, nil, func(x *Exchange) { x.SetBodyReader(reader(body), int64(len(body))) }, func(r *Request) {
 			got, err := snapshotForm(t, r)
 			require.NoError(t, err)
 			assert.Equal(t, wantBigForm(big, false), got)
@@ -324,7 +324,7 @@ func TestFormSpillFailureIsTheServersFault(t *testing.T) {
 	req, body, _ := bigForm()
 	h := New()
 	h.Forms.TempDir = filepath.Join(t.TempDir(), "missing")
-	formOf(t, h, req, nil, func(r *Request) { r.SetBodyReader(bytes.NewReader(body), int64(len(body))) }, func(r *Request) {
+	formOf(t, h, req, nil, func(x *Exchange) { x.SetBodyReader(bytes.NewReader(body), int64(len(body))) }, func(r *Request) {
 		_, err := r.Form()
 		var e *codec.Error
 		require.ErrorAs(t, err, &e)
@@ -339,7 +339,7 @@ func TestFormSpillBytes(t *testing.T) {
 	req := postRequest("/", "multipart/form-data; boundary=b", body)
 	h := New()
 	h.Forms = FormConfig{SpillBytes: 5, MemoryBytes: 12, TempDir: t.TempDir()}
-	formOf(t, h, req, nil, func(r *Request) { r.SetBodyReader(bytes.NewReader(body), int64(len(body))) }, func(r *Request) {
+	formOf(t, h, req, nil, func(x *Exchange) { x.SetBodyReader(bytes.NewReader(body), int64(len(body))) }, func(r *Request) {
 		got, err := snapshotForm(t, r)
 		require.NoError(t, err)
 		assert.Equal(t, []snapshot{
@@ -360,18 +360,18 @@ func TestFormClientGoneMidUpload(t *testing.T) {
 	h.Forms.TempDir = t.TempDir()
 	gone := errors.New("connection reset by peer")
 	cut := len(body) * 3 / 4
-	var r Request
+	var r Exchange
 	r.Begin(h, seedConn, req, nil, nil)
 	r.SetBodyReader(io.MultiReader(bytes.NewReader(body[:cut]), iotest.ErrReader(gone)), int64(len(body)))
-	_, err := r.Form()
+	_, err := r.Request().Form()
 	assert.ErrorIs(t, err, gone)
-	require.Len(t, r.spare.form.files, 0, "a failed form closes its files at once")
+	require.Len(t, r.r.spare.form.files, 0, "a failed form closes its files at once")
 	assertEmptyDir(t, h.Forms.TempDir)
 
 	// EOF before the end is the client's fault: 400.
 	r.Begin(h, seedConn, req, nil, nil)
 	r.SetBodyReader(bytes.NewReader(body[:cut]), int64(len(body)))
-	h.Handle("POST", echoPost).Serve(&r)
+	h.Handle("POST", echoPost).Serve(r.Request())
 	out, keep := r.Finish()
 	assert.Contains(t, string(out), "HTTP/1.1 400 Incomplete request body\r\n")
 	assert.False(t, keep)
@@ -384,11 +384,11 @@ func TestFormReleaseOnAbandonedRequest(t *testing.T) {
 	req, body, _ := bigForm()
 	h := New()
 	h.Forms.TempDir = t.TempDir()
-	var r Request
+	var r Exchange
 	open := func() *os.File {
 		r.Begin(h, seedConn, req, nil, nil)
 		r.SetBodyReader(bytes.NewReader(body), int64(len(body)))
-		fields, err := r.Form()
+		fields, err := r.Request().Form()
 		require.NoError(t, err)
 		return fields[1].file
 	}
@@ -407,13 +407,13 @@ func TestFormReleaseOnAbandonedRequest(t *testing.T) {
 func TestFormSpooledURLEncoded(t *testing.T) {
 	body := []byte("a=1&b=%41+B")
 	req := postRequest("/", "application/x-www-form-urlencoded", body)
-	for _, prepare := range []func(*Request){
-		func(r *Request) { r.SetBodyReader(bytes.NewReader(body), int64(len(body))) },
-		func(r *Request) {
+	for _, prepare := range []func(*Exchange){
+		func(x *Exchange) { x.SetBodyReader(bytes.NewReader(body), int64(len(body))) },
+		func(x *Exchange) {
 			f, err := os.CreateTemp(t.TempDir(), "spool")
 			require.NoError(t, err)
 			_, _ = f.Write(body)
-			r.SetBodyFile(f, int64(len(body)))
+			x.SetBodyFile(f, int64(len(body)))
 		},
 	} {
 		formOf(t, New(), req, nil, prepare, func(r *Request) {

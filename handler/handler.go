@@ -146,9 +146,9 @@ func (h *Handler) VersionString() string {
 //
 // A panic in the Func is recovered: whatever the request had written is
 // dropped and replaced with a 500 error page, and the connection closes
-// afterwards; [Request.Panic] reports what was recovered, for the server to
+// afterwards; [Exchange.Panic] reports what was recovered, for the server to
 // log (package engine logs it with the stack and counts it). Serve must be
-// called between [Request.Begin] and [Request.Finish].
+// called between [Exchange.Begin] and [Exchange.Finish].
 func (h *Handler) Serve(r *Request) {
 	defer r.recoverPanic()
 	if r.spare != nil {

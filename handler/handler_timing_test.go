@@ -12,12 +12,12 @@ import (
 func BenchmarkHello(b *testing.B) {
 	h := Hello()
 	req := parsed("GET /plaintext HTTP/1.1", "Host: localhost", "Accept: text/plain", "Connection: keep-alive")
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()
 	for b.Loop() {
 		r.Begin(h, seedConn, req, nil, buf[:0])
-		h.Serve(&r)
+		h.Serve(r.Request())
 		buf, _ = r.Finish()
 	}
 	b.SetBytes(int64(len(buf)))
@@ -31,7 +31,7 @@ func BenchmarkHelloParsed(b *testing.B) {
 	var (
 		p   codec.Parser
 		req codec.Request
-		r   Request
+		r   Exchange
 	)
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()
@@ -40,7 +40,7 @@ func BenchmarkHelloParsed(b *testing.B) {
 			b.Fatal(err)
 		}
 		r.Begin(h, seedConn, &req, nil, buf[:0])
-		h.Serve(&r)
+		h.Serve(r.Request())
 		buf, _ = r.Finish()
 	}
 	b.SetBytes(int64(len(in)))
@@ -51,14 +51,14 @@ func BenchmarkHelloParsed(b *testing.B) {
 func BenchmarkHelloPipelined16(b *testing.B) {
 	h := Hello()
 	req := parsed("GET /plaintext HTTP/1.1", "Host: localhost")
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 16<<10)
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = buf[:0]
 		for range 16 {
 			r.Begin(h, seedConn, req, nil, buf)
-			h.Serve(&r)
+			h.Serve(r.Request())
 			buf, _ = r.Finish()
 		}
 	}
@@ -70,12 +70,12 @@ func BenchmarkHelloPipelined16(b *testing.B) {
 func BenchmarkEchoKeepAlive(b *testing.B) {
 	h := Echo()
 	req := parsed("GET /?foo=bar HTTP/1.1", "Host: localhost")
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()
 	for b.Loop() {
 		r.Begin(h, seedConn, req, nil, buf[:0])
-		h.Serve(&r)
+		h.Serve(r.Request())
 		buf, _ = r.Finish()
 	}
 }
@@ -83,21 +83,21 @@ func BenchmarkEchoKeepAlive(b *testing.B) {
 func BenchmarkNotFound(b *testing.B) {
 	h := NotFound()
 	req := parsed("GET / HTTP/1.1", "Host: localhost")
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()
 	for b.Loop() {
 		r.Begin(h, seedConn, req, nil, buf[:0])
-		h.Serve(&r)
+		h.Serve(r.Request())
 		buf, _ = r.Finish()
 	}
 }
 
 func BenchmarkAppendRequestLog(b *testing.B) {
 	h := Hello()
-	var r Request
+	var r Exchange
 	r.Begin(h, seedConn, parsed("GET /plaintext HTTP/1.1"), nil, nil)
-	h.Serve(&r)
+	h.Serve(r.Request())
 	r.Finish()
 	log := make([]byte, 0, 256)
 	now := time.Now()

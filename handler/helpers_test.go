@@ -97,7 +97,7 @@ type exchange struct {
 	out  string // the response bytes
 	keep bool   // Finish's keepAlive
 	log  string // AppendRequestLog's lines
-	r    *Request
+	r    *Exchange
 }
 
 // prior stands for responses already in the batch buffer: the response must
@@ -106,17 +106,17 @@ const prior = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 
 func serve(t testing.TB, h *Handler, conn *ConnInfo, req *codec.Request, body []byte, logAt time.Time) exchange {
 	t.Helper()
-	return run(t, h, conn, req, body, logAt, h.Serve)
+	return run(t, h, conn, req, body, logAt, func(x *Exchange) { h.Serve(x.Request()) })
 }
 
 func serveParseError(t testing.TB, h *Handler, req *codec.Request, e *codec.Error, logAt time.Time) exchange {
 	t.Helper()
-	return run(t, h, seedConn, req, nil, logAt, func(r *Request) { r.ServeParseError(e) })
+	return run(t, h, seedConn, req, nil, logAt, func(x *Exchange) { x.ServeParseError(e) })
 }
 
-func run(t testing.TB, h *Handler, conn *ConnInfo, req *codec.Request, body []byte, logAt time.Time, serve func(*Request)) exchange {
+func run(t testing.TB, h *Handler, conn *ConnInfo, req *codec.Request, body []byte, logAt time.Time, serve func(*Exchange)) exchange {
 	t.Helper()
-	r := new(Request)
+	r := new(Exchange)
 	r.Begin(h, conn, req, body, []byte(prior))
 	serve(r)
 	out, keep := r.Finish()

@@ -22,8 +22,7 @@ import (
 // moment. The Func writes the response as usual, before or after calling
 // SendAfter; it is framed when the Func returns, as always. The server may
 // cap d (engine.Server.MaxDelay). A second call replaces the first;
-// d ≤ 0 sends at once. Call it only from the handler's goroutine, before
-// the handler returns.
+// d ≤ 0 sends at once.
 func (r *Request) SendAfter(d time.Duration) { r.delay = max(d, 0) }
 
 // StreamFunc writes the next piece of a streamed response (see
@@ -50,19 +49,13 @@ type StreamFunc func(s *Stream)
 //
 // next must not keep the Request: it runs after the handler returned, when
 // the Request already serves another request. Whatever it needs, it
-// captures. Call Stream only from the handler's goroutine, before the
-// handler returns.
+// captures.
 func (r *Request) Stream(d time.Duration, next StreamFunc) {
 	if next == nil {
 		panic("handler: Stream needs a StreamFunc")
 	}
 	r.stream = &Stream{next: next, wait: max(d, 0)}
 }
-
-// Later reports what of the response just finished is left for later: the
-// time to hold all of it back, and the stream that continues it (nil for
-// none). The server calls it after [Request.Finish].
-func (r *Request) Later() (delay time.Duration, s *Stream) { return r.delay, r.stream }
 
 // Stream is a response whose body is still being written; see
 // [Request.Stream]. A StreamFunc may use it only while it runs, on the

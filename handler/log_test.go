@@ -66,7 +66,7 @@ func TestAppendRequestLogEscapes(t *testing.T) {
 }
 
 func TestAppendRequestLogBeforeResponse(t *testing.T) {
-	var r Request
+	var r Exchange
 	r.Begin(Hello(), seedConn, parsed("GET / HTTP/1.1"), nil, nil)
 	assert.Equal(t, -1, r.BodySize())
 	got := AppendRequestLog(nil, &r, at(21, 24, 17))

@@ -344,11 +344,11 @@ func TestRequestReuse(t *testing.T) {
 		want += x.out
 		wantLog += x.log
 	}
-	var r Request
+	var r Exchange
 	var out, log []byte
 	for _, req := range batch {
 		r.Begin(h, seedConn, req, nil, out)
-		h.Serve(&r)
+		h.Serve(r.Request())
 		out, _ = r.Finish()
 		log = AppendRequestLog(log, &r, logAt)
 	}

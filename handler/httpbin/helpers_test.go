@@ -51,9 +51,9 @@ func do(t testing.TB, h *handler.Handler, raw string) answer {
 	if n < len(raw) {
 		body = []byte(raw[n:])
 	}
-	var r handler.Request
+	var r handler.Exchange
 	r.Begin(h, testConn, &req, body, nil)
-	h.Serve(&r)
+	h.Serve(r.Request())
 	out, keep := r.Finish()
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(out)), &http.Request{Method: string(req.Method)})
 	require.NoError(t, err, string(out))
