@@ -1,12 +1,12 @@
 // Package handler is fastbase's BaseHTTPRequestHandler: the API a request
-// handler is written against, method dispatch, response framing, the access
-// log format and the built-in handlers.
+// handler is written against, method dispatch and routing, response
+// framing, forms, and the access log format.
 //
 // # Writing a handler
 //
 // A [Handler] is a table of [Func] by method, plus the attributes of
 // http.server's handler class (ServerVersion, SysVersion, ProtocolVersion).
-// A Func gets a [*Request], which is both sides of the exchange, named as in
+// A Func gets a [*Request], the request and its response, named as in
 // the seed so that a reader of Python's http.server finds every piece:
 //
 //	h := handler.New().Handle("GET", func(r *handler.Request) {
@@ -90,11 +90,10 @@
 // nothing of sockets or gnet: it reads a parsed request and appends bytes to
 // a buffer.
 //
-// # Built-in handlers
+// # Applications
 //
-// [Echo], [Threads] and [NotFound] are the seed's examples (Echo answers
-// the POST example too, and [Form] is it on its own, with an upload page
-// for browsers); [Hello] is the TechEmpower plaintext handler, whose whole
-// path does not allocate. Package handler/httpbin, beside this one, is
-// go-httpbin's routes and fortio's echo written on this API alone.
+// Applications written on this API alone live beside it: package
+// handler/examples holds the seed's examples and the TechEmpower plaintext
+// handler, and package handler/httpbin go-httpbin's routes and fortio's
+// echo.
 package handler

@@ -138,6 +138,13 @@ func (h *Handler) VersionString() string {
 	return h.serverVersion() + " " + h.sysVersion()
 }
 
+// Versions returns the ServerVersion, SysVersion and ProtocolVersion that
+// h answers with, each field's default in place of an empty field: the two
+// words of the Server header and the version of the status line.
+func (h *Handler) Versions() (server, sys, protocol string) {
+	return h.serverVersion(), h.sysVersion(), h.protocolVersion()
+}
+
 // Serve dispatches r to the [Func] registered for its method. A method with
 // no Func is answered with 501 "Unsupported method ('BREW')", as http.server
 // does. A Handler with routes ([Handler.Route]) dispatches by route first,

@@ -1,4 +1,4 @@
-package handler
+package examples
 
 import (
 	"os"
@@ -46,42 +46,6 @@ func TestThreadsSleep(t *testing.T) {
 			assert.False(t, x.keep)
 		}
 	}
-}
-
-func TestQueryValue(t *testing.T) {
-	tests := []struct {
-		query, name, value string
-		ok                 bool
-	}{
-		{"sleep=1s", "sleep", "1s", true},
-		{"a=1&sleep=2s&sleep=3s", "sleep", "2s", true},
-		{"sleep", "sleep", "", true},
-		{"sleepy=1s&x=sleep", "sleep", "", false},
-		{"", "sleep", "", false},
-	}
-	for _, tt := range tests {
-		v, ok := queryValue([]byte(tt.query), tt.name)
-		assert.Equal(t, tt.ok, ok, tt.query)
-		assert.Equal(t, tt.value, string(v), tt.query)
-	}
-}
-
-func TestHandleBlocking(t *testing.T) {
-	h := New().Handle("GET", threads)
-	assert.False(t, h.HasBlocking())
-	assert.False(t, h.Blocking([]byte("GET")))
-
-	h.HandleBlocking("POST", threads)
-	assert.True(t, h.HasBlocking())
-	assert.True(t, h.Blocking([]byte("POST")))
-	assert.False(t, h.Blocking([]byte("GET")))
-	assert.False(t, h.Blocking([]byte("BREW")))
-
-	// Registering again with Handle makes the method non-blocking.
-	h.Handle("POST", threads)
-	assert.False(t, h.HasBlocking())
-	x := serve(t, h, seedConn, parsed("POST / HTTP/1.1"), nil, at(21, 24, 17))
-	assert.True(t, strings.HasPrefix(x.out, "HTTP/1.1 200 OK\r\n"), x.out)
 }
 
 // threadsSize is the access log's size field for threadsLine(runner).

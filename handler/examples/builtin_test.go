@@ -1,6 +1,7 @@
-package handler
+package examples
 
 import (
+	"github.com/fastbase/fastbase/handler"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 // fbServer is the Server header of a Handler with default versions.
-var fbServer = "Server: " + DefaultServerVersion + " " + DefaultSysVersion + "\r\n"
+var fbServer = "Server: " + handler.DefaultServerVersion + " " + handler.DefaultSysVersion + "\r\n"
 
 const date = "Date: Mon, 23 Nov 2026 21:24:17 GMT\r\n"
 
@@ -21,17 +22,17 @@ func TestBuiltins(t *testing.T) {
 	echoBody := func(version string) string {
 		return strings.NewReplacer(
 			"request_version=HTTP/1.1", "request_version="+version,
-			"BaseHTTP/0.6", DefaultServerVersion,
-			"Python/3.11.7", DefaultSysVersion,
+			"BaseHTTP/0.6", handler.DefaultServerVersion,
+			"Python/3.11.7", handler.DefaultSysVersion,
 			"protocol_version=HTTP/1.0", "protocol_version=HTTP/1.1",
 		).Replace(echoBodyGet)
 	}
 	echoIPv6 := strings.Replace(echoBody("HTTP/1.1"), "('127.0.0.1', 35548) (127.0.0.1)", "('::1', 35548, 0, 0) (::1)", 1)
-	ipv6 := &ConnInfo{Remote: netip.MustParseAddrPort("[::1]:35548"), Runner: "worker 3"}
+	ipv6 := &handler.ConnInfo{Remote: netip.MustParseAddrPort("[::1]:35548"), Runner: "worker 3"}
 	tests := []struct {
 		name     string
-		h        *Handler
-		conn     *ConnInfo
+		h        *handler.Handler
+		conn     *handler.ConnInfo
 		req      *codec.Request
 		want     string
 		wantKeep bool

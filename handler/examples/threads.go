@@ -1,10 +1,11 @@
-package handler
+package examples
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/fastbase/fastbase/handler"
 )
 
 // MaxThreadsSleep caps the sleep a [Threads] request may ask for.
@@ -16,7 +17,7 @@ var pid = strconv.Itoa(os.Getpid())
 
 // Threads returns the seed's threading example: every GET is answered 200
 // with one line naming what ran the request and in which process, such as
-// "loop 0 pid 1234" or "worker 3 pid 1234" (see [ConnInfo.Runner]); the seed
+// "loop 0 pid 1234" or "worker 3 pid 1234" (see [handler.ConnInfo.Runner]); the seed
 // printed its thread's name.
 //
 // The query parameter sleep, a duration as [time.ParseDuration] reads it
@@ -25,13 +26,13 @@ var pid = strconv.Itoa(os.Getpid())
 // lesson can be seen from the command line. Sleeping requests on one event
 // loop run one after another; on workers they run side by side. A value that
 // does not parse, or is negative, is answered 400.
-func Threads() *Handler {
-	return New().Handle("GET", threads)
+func Threads() *handler.Handler {
+	return handler.New().Handle("GET", threads)
 }
 
-func threads(r *Request) {
-	if v, ok := queryValue(r.req.Query, "sleep"); ok {
-		d, err := time.ParseDuration(string(v))
+func threads(r *handler.Request) {
+	if v, ok := r.QueryValue("sleep"); ok {
+		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
 			r.SendError(400, "Bad sleep duration", "sleep takes a duration such as 100ms or 2s")
 			return
@@ -44,23 +45,4 @@ func threads(r *Request) {
 	r.WriteString(" pid ")
 	r.WriteString(pid)
 	r.WriteString("\n")
-}
-
-// queryValue returns the raw value of the first parameter named name in a
-// query string ("a=1&sleep=2s"), and whether there is one. The value is not
-// percent-decoded: a duration needs no escaping.
-func queryValue(query []byte, name string) ([]byte, bool) {
-	for len(query) > 0 {
-		var pair []byte
-		if i := bytes.IndexByte(query, '&'); i >= 0 {
-			pair, query = query[:i], query[i+1:]
-		} else {
-			pair, query = query, nil
-		}
-		key, value, _ := bytes.Cut(pair, []byte{'='})
-		if string(key) == name {
-			return value, true
-		}
-	}
-	return nil, false
 }
