@@ -28,7 +28,7 @@ type pendingAnswer struct {
 	cn        *conn
 	t         timer
 	held      *bytebufferpool.ByteBuffer // the response, written when t is due
-	stream    *handler.Stream
+	stream    *handler.Continuation
 	keepAlive bool // what the response's head said
 	job       *job // the worker's job the answer is for; nil when answered on the loop
 }

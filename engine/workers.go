@@ -208,7 +208,7 @@ type job struct {
 	// delay and stream are what of the response comes later (see
 	// handler.Exchange.Later): the loop holds it (see holdJob).
 	delay  time.Duration
-	stream *handler.Stream
+	stream *handler.Continuation
 
 	// written is j.onWritten, bound once per pooled job so that handing it
 	// to AsyncWrite does not allocate; hold is j's holdJob, for Execute.

@@ -85,8 +85,8 @@
 // drives each request with [Exchange.Begin], [Handler.Serve] (or
 // [Exchange.ServeParseError] for a request the parser refused) and
 // [Exchange.Finish], then logs it with [AppendRequestLog];
-// [Exchange.Later] tells it what is left for later, and it runs a [Stream]
-// with [Stream.Next] on its timers. This package knows
+// [Exchange.Later] tells it what is left for later, and it runs the
+// [Continuation] of a [Stream] on its timers. This package knows
 // nothing of sockets or gnet: it reads a parsed request and appends bytes to
 // a buffer.
 //

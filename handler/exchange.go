@@ -88,7 +88,7 @@ func (x *Exchange) Release() { x.r.release() }
 // time to hold all of it back ([Request.SendAfter]), and the stream that
 // continues it ([Request.Stream]; nil for none). The server calls it after
 // [Exchange.Finish].
-func (x *Exchange) Later() (delay time.Duration, s *Stream) { return x.r.delay, x.r.stream }
+func (x *Exchange) Later() (delay time.Duration, c *Continuation) { return x.r.delay, x.r.stream }
 
 // Status returns the status code of the response, 0 before one was sent,
 // for the access log.

@@ -28,7 +28,7 @@ import "github.com/fastbase/fastbase/codec"
 //   - A response continued by [Request.Stream] gets no Content-Length: it is
 //     chunked, sent as the handler framed it, or ends with the connection
 //     (see Stream); whether its body matches a Content-Length is known only
-//     when it ends ([Stream.KeepAlive]).
+//     when it ends ([Continuation.KeepAlive]).
 //   - An HTTP/1.1 response on a connection that closes says
 //     "Connection: close", and a kept HTTP/1.0 connection says
 //     "Connection: keep-alive", unless the handler sent a Connection header

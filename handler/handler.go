@@ -154,8 +154,10 @@ func (h *Handler) Versions() (server, sys, protocol string) {
 // A panic in the Func is recovered: whatever the request had written is
 // dropped and replaced with a 500 error page, and the connection closes
 // afterwards; [Exchange.Panic] reports what was recovered, for the server to
-// log (package engine logs it with the stack and counts it). Serve must be
-// called between [Exchange.Begin] and [Exchange.Finish].
+// log (package engine logs it with the stack and counts it). The server
+// calls Serve with [Exchange.Request] between [Exchange.Begin] and
+// [Exchange.Finish]; a Func may call it too, to hand its request to another
+// Handler.
 func (h *Handler) Serve(r *Request) {
 	defer r.recoverPanic()
 	if r.spare != nil {

@@ -54,12 +54,13 @@ func (r *Request) Stream(d time.Duration, next StreamFunc) {
 	if next == nil {
 		panic("handler: Stream needs a StreamFunc")
 	}
-	r.stream = &Stream{next: next, wait: max(d, 0)}
+	r.stream = &Continuation{s: Stream{next: next, wait: max(d, 0)}}
 }
 
-// Stream is a response whose body is still being written; see
-// [Request.Stream]. A StreamFunc may use it only while it runs, on the
-// event loop that called it.
+// Stream is a response whose body is still being written, as a
+// [StreamFunc] sees it; see [Request.Stream]. A StreamFunc may use it only
+// while it runs, on the event loop that called it. The server's side of it
+// is [Continuation].
 type Stream struct {
 	next StreamFunc
 	wait time.Duration
@@ -129,18 +130,26 @@ func (s *Stream) After(d time.Duration, next StreamFunc) {
 	s.next, s.wait = next, max(d, 0)
 }
 
-// Wait is how long the server is to wait before [Stream.Next]; it is
-// called by the server when it schedules the stream.
-func (s *Stream) Wait() time.Duration { return s.wait }
+// Continuation is the server's side of a [Stream]: the part of a response
+// that goes on after [Exchange.Finish], which [Exchange.Later] hands over.
+// The server calls [Continuation.Next] on its timers, after
+// [Continuation.Wait] each time, until the response is over, all on the
+// event loop that serves the connection.
+type Continuation struct {
+	s Stream
+}
+
+// Wait is how long the server is to wait before [Continuation.Next].
+func (c *Continuation) Wait() time.Duration { return c.s.wait }
 
 // Next runs the StreamFunc that is due and appends what it wrote to dst,
 // framed, and returns the extended buffer and whether the response is over.
-// When it is, the last chunk is appended too and [Stream.KeepAlive] tells
-// whether the connection may stay open; otherwise the server calls Next
-// again after [Stream.Wait]. A panicking StreamFunc ends the response and
-// closes the connection; [Stream.Panic] reports it. Next is called by the
-// server, on the event loop that serves the connection.
-func (s *Stream) Next(dst []byte) (out []byte, done bool) {
+// When it is, the last chunk is appended too and [Continuation.KeepAlive]
+// tells whether the connection may stay open; otherwise the server calls
+// Next again after [Continuation.Wait]. A panicking StreamFunc ends the
+// response and closes the connection; [Continuation.Panic] reports it.
+func (c *Continuation) Next(dst []byte) (out []byte, done bool) {
+	s := &c.s
 	fn := s.next
 	s.next, s.wait = nil, 0
 	s.dst = dst
@@ -180,27 +189,27 @@ func (s *Stream) end() []byte {
 }
 
 // Cancel ends the stream without running what was scheduled, because its
-// client went away or the server is shutting down. The server calls it.
-func (s *Stream) Cancel() { s.next, s.dst = nil, nil }
+// client went away or the server is shutting down.
+func (c *Continuation) Cancel() { c.s.next, c.s.dst = nil, nil }
 
 // KeepAlive reports whether the connection may carry another request once
 // the stream has ended.
-func (s *Stream) KeepAlive() bool { return s.keepAlive }
+func (c *Continuation) KeepAlive() bool { return c.s.keepAlive }
 
 // Written returns the body bytes the StreamFuncs have written so far, for
 // the log; a HEAD request's are counted too.
-func (s *Stream) Written() int64 { return s.written }
+func (c *Continuation) Written() int64 { return c.s.written }
 
 // Panic returns what a StreamFunc panicked with and the stack at that
 // point, or nil, nil.
-func (s *Stream) Panic() (value any, stack []byte) { return s.panicValue, s.panicStack }
+func (c *Continuation) Panic() (value any, stack []byte) { return c.s.panicValue, c.s.panicStack }
 
 // startStream sets the stream's framing once the head is final (from
 // Finish), converting the body the handler wrote before returning into the
 // first chunk where the body is chunked. It reports whether the connection
 // may stay open, as far as the head decides it.
 func (r *Request) startStream(keepAlive bool) bool {
-	s := r.stream
+	s := &r.stream.s
 	s.head, s.left = r.head, -1
 	switch {
 	case r.http09 || !codec.BodyAllowed(r.status):

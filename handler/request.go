@@ -87,7 +87,7 @@ type Request struct {
 	panicStack []byte
 
 	delay  time.Duration // SendAfter: hold the response back this long
-	stream *Stream       // Stream: the body goes on after the handler returns
+	stream *Continuation // Stream: the body goes on after the handler returns
 
 	path string // cached Path()
 }
