@@ -156,8 +156,7 @@ func (h *Handler) Versions() (server, sys, protocol string) {
 // afterwards; [Exchange.Panic] reports what was recovered, for the server to
 // log (package engine logs it with the stack and counts it). The server
 // calls Serve with [Exchange.Request] between [Exchange.Begin] and
-// [Exchange.Finish]; a Func may call it too, to hand its request to another
-// Handler.
+// [Exchange.Finish].
 func (h *Handler) Serve(r *Request) {
 	defer r.recoverPanic()
 	if r.spare != nil {
