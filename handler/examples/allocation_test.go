@@ -3,11 +3,12 @@
 package examples
 
 import (
-	"github.com/fastbase/fastbase/handler"
 	"testing"
 	"time"
 
 	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/internal/handlertest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -17,7 +18,7 @@ import (
 // them.
 func TestHelloAllocations(t *testing.T) {
 	h := Hello()
-	in := []byte(techEmpowerRequest)
+	in := []byte(handlertest.TechEmpowerRequest)
 	var (
 		p   codec.Parser
 		req codec.Request

@@ -1,17 +1,18 @@
 package examples
 
 import (
-	"github.com/fastbase/fastbase/handler"
 	"testing"
 
 	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/internal/handlertest"
 )
 
 // BenchmarkHello measures one hello request from parsed request to encoded
 // response: Begin, Serve, Finish into a reused buffer.
 func BenchmarkHello(b *testing.B) {
 	h := Hello()
-	req := parsed("GET /plaintext HTTP/1.1", "Host: localhost", "Accept: text/plain", "Connection: keep-alive")
+	req := handlertest.Parsed("GET /plaintext HTTP/1.1", "Host: localhost", "Accept: text/plain", "Connection: keep-alive")
 	var r handler.Exchange
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()
@@ -27,7 +28,7 @@ func BenchmarkHello(b *testing.B) {
 // the whole path from bytes in to bytes out.
 func BenchmarkHelloParsed(b *testing.B) {
 	h := Hello()
-	in := []byte(techEmpowerRequest)
+	in := []byte(handlertest.TechEmpowerRequest)
 	var (
 		p   codec.Parser
 		req codec.Request
@@ -50,7 +51,7 @@ func BenchmarkHelloParsed(b *testing.B) {
 // does for a batch of pipelined requests.
 func BenchmarkHelloPipelined16(b *testing.B) {
 	h := Hello()
-	req := parsed("GET /plaintext HTTP/1.1", "Host: localhost")
+	req := handlertest.Parsed("GET /plaintext HTTP/1.1", "Host: localhost")
 	var r handler.Exchange
 	buf := make([]byte, 0, 16<<10)
 	b.ReportAllocs()
@@ -69,7 +70,7 @@ func BenchmarkHelloPipelined16(b *testing.B) {
 // Finish inserts.
 func BenchmarkEchoKeepAlive(b *testing.B) {
 	h := Echo()
-	req := parsed("GET /?foo=bar HTTP/1.1", "Host: localhost")
+	req := handlertest.Parsed("GET /?foo=bar HTTP/1.1", "Host: localhost")
 	var r handler.Exchange
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()
@@ -82,7 +83,7 @@ func BenchmarkEchoKeepAlive(b *testing.B) {
 
 func BenchmarkNotFound(b *testing.B) {
 	h := NotFound()
-	req := parsed("GET / HTTP/1.1", "Host: localhost")
+	req := handlertest.Parsed("GET / HTTP/1.1", "Host: localhost")
 	var r handler.Exchange
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()

@@ -1,16 +1,15 @@
 package examples
 
 import (
-	"github.com/fastbase/fastbase/handler"
-	"github.com/fastbase/fastbase/internal/handlertest"
 	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/internal/handlertest"
 	"github.com/fastbase/fastbase/internal/seedref"
-
 	"github.com/stretchr/testify/assert"
 )
 
@@ -31,7 +30,7 @@ func TestPostTranscripts(t *testing.T) {
 	const prefix = "Client: ('127.0.0.1', 60910)\n"
 	curlReq, curlBody := handlertest.CurlPost()
 	urlencoded := []byte("name=dhellmann&foo=bar")
-	dup := multipartBody("------------------------d74496d66958873e", textField("foo", "bar"), textField("foo", "baz"))
+	dup := handlertest.MultipartBody("------------------------d74496d66958873e", handlertest.TextField("foo", "bar"), handlertest.TextField("foo", "baz"))
 	tests := []struct {
 		name     string
 		req      *codec.Request
@@ -40,22 +39,22 @@ func TestPostTranscripts(t *testing.T) {
 	}{
 		{"post_i.txt", curlReq, curlBody,
 			prefix + "Path: /\nForm data:\n\tname=dhellmann\n\tfoo=bar\n\tUploaded datafile (1400 bytes)\n"},
-		{"post_urlencoded.txt", postRequest("/?q=1", "application/x-www-form-urlencoded", urlencoded), urlencoded,
+		{"post_urlencoded.txt", handlertest.PostRequest("/?q=1", "application/x-www-form-urlencoded", urlencoded), urlencoded,
 			prefix + "Path: /?q=1\nForm data:\n\tname=dhellmann\n\tfoo=bar\n"},
 		{"post_duplicate_field.txt",
-			postRequest("/", "multipart/form-data; boundary=------------------------d74496d66958873e", dup), dup,
+			handlertest.PostRequest("/", "multipart/form-data; boundary=------------------------d74496d66958873e", dup), dup,
 			prefix + "Path: /\nForm data:\n\tfoo=bar\n\tfoo=baz\n"},
-		{"post_text_plain.txt", postRequest("/", "text/plain", []byte("hello")), []byte("hello"),
+		{"post_text_plain.txt", handlertest.PostRequest("/", "text/plain", []byte("hello")), []byte("hello"),
 			prefix + "Path: /\nBody: text/plain (5 bytes)\n"},
-		{"post_no_content_length.txt", parsed("POST / HTTP/1.1", "Host: 127.0.0.1:59183"), nil,
+		{"post_no_content_length.txt", handlertest.Parsed("POST / HTTP/1.1", "Host: 127.0.0.1:59183"), nil,
 			prefix + "Path: /\nForm data:\n"},
-		{"no Content-Type is urlencoded, as in cgi", postRequest("//x", "", []byte("a=1")), []byte("a=1"),
+		{"no Content-Type is urlencoded, as in cgi", handlertest.PostRequest("//x", "", []byte("a=1")), []byte("a=1"),
 			prefix + "Path: /x\nForm data:\n\ta=1\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			x := serve(t, seedStyle(Echo()), postConn, tt.req, tt.body, at(21, 24, 5))
-			assert.Equal(t, crlf(head)+tt.wantBody, x.out)
+			x := serve(t, seedStyle(Echo()), postConn, tt.req, tt.body, handlertest.At(21, 24, 5))
+			assert.Equal(t, handlertest.CRLF(head)+tt.wantBody, x.out)
 			assert.Equal(t, `127.0.0.1 - - [23/Nov/2026 21:24:05] "`+string(tt.req.RequestLine)+`" 200 `+
 				strconv.Itoa(len(tt.wantBody))+"\n", x.log)
 		})
@@ -77,10 +76,10 @@ func TestPostTranscriptLines(t *testing.T) {
 }
 
 func TestFormRepeatedAndEmpty(t *testing.T) {
-	body := multipartBody("b", textField("foo", "bar"), textField("foo", "baz"), textField("blank", ""),
-		fileField("empty", "empty.txt", ""), fileField("none", "", ""))
-	req := postRequest("/", "multipart/form-data; boundary=b", body)
-	x := serve(t, Echo(), seedConn, req, body, at(21, 24, 5))
+	body := handlertest.MultipartBody("b", handlertest.TextField("foo", "bar"), handlertest.TextField("foo", "baz"), handlertest.TextField("blank", ""),
+		handlertest.FileField("empty", "empty.txt", ""), handlertest.FileField("none", "", ""))
+	req := handlertest.PostRequest("/", "multipart/form-data; boundary=b", body)
+	x := serve(t, Echo(), seedConn, req, body, handlertest.At(21, 24, 5))
 	assert.True(t, strings.HasSuffix(x.out, "Form data:\n\tfoo=bar\n\tfoo=baz\n\tblank=\n\tUploaded empty (0 bytes)\n\tnone=\n"), x.out)
 	assert.True(t, x.keep)
 }
@@ -101,15 +100,15 @@ func TestFormErrors(t *testing.T) {
 		{"part without a name", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data\r\n\r\n1\r\n--b--", codec.FormLimits{}, 400, "Bad part header"},
 		{"bad escape", "application/x-www-form-urlencoded", "a=%%", codec.FormLimits{}, 400, "Bad form field ('%%')"},
 		{"too many fields", "application/x-www-form-urlencoded", "a&b&c", codec.FormLimits{MaxParts: 2}, 400, "Too many form fields"},
-		{"too many parts", "multipart/form-data; boundary=b", string(multipartBody("b", textField("a", ""), textField("b", ""))), codec.FormLimits{MaxParts: 1}, 400, "Too many parts"},
-		{"part header too long", "multipart/form-data; boundary=b", string(multipartBody("b", textField("a", ""))), codec.FormLimits{MaxPartHeaderBytes: 10}, 431, "Part header too long"},
-		{"form too large", "multipart/form-data; boundary=b", string(multipartBody("b", textField("a", ""))), codec.FormLimits{MaxBytes: 10}, 413, "Form too large"},
+		{"too many parts", "multipart/form-data; boundary=b", string(handlertest.MultipartBody("b", handlertest.TextField("a", ""), handlertest.TextField("b", ""))), codec.FormLimits{MaxParts: 1}, 400, "Too many parts"},
+		{"part header too long", "multipart/form-data; boundary=b", string(handlertest.MultipartBody("b", handlertest.TextField("a", ""))), codec.FormLimits{MaxPartHeaderBytes: 10}, 431, "Part header too long"},
+		{"form too large", "multipart/form-data; boundary=b", string(handlertest.MultipartBody("b", handlertest.TextField("a", ""))), codec.FormLimits{MaxBytes: 10}, 413, "Form too large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := Echo()
 			h.Forms.Limits = tt.limits
-			x := serve(t, h, seedConn, postRequest("/", tt.contentType, []byte(tt.body)), []byte(tt.body), at(21, 24, 5))
+			x := serve(t, h, seedConn, handlertest.PostRequest("/", tt.contentType, []byte(tt.body)), []byte(tt.body), handlertest.At(21, 24, 5))
 			assert.True(t, strings.HasPrefix(x.out, "HTTP/1.1 "+strconv.Itoa(tt.status)+" "+tt.message+"\r\n"), x.out)
 			assert.Contains(t, x.out, "<p>Message: "+htmlEscape(tt.message)+".</p>")
 			assert.False(t, x.keep)
@@ -122,7 +121,7 @@ func htmlEscape(s string) string {
 }
 
 func TestFormPage(t *testing.T) {
-	x := serve(t, Form(), seedConn, parsed("GET /form HTTP/1.1", "Host: x"), nil, at(21, 24, 5))
+	x := serve(t, Form(), seedConn, handlertest.Parsed("GET /form HTTP/1.1", "Host: x"), nil, handlertest.At(21, 24, 5))
 	head, page, _ := strings.Cut(x.out, "\r\n\r\n")
 	head += "\r\n"
 	assert.Contains(t, head, "Content-Type: text/html; charset=utf-8\r\n")
@@ -132,7 +131,7 @@ func TestFormPage(t *testing.T) {
 	assert.Contains(t, page, `<input type="file" id="datafile" name="datafile">`)
 
 	req, body := handlertest.CurlPost()
-	x = serve(t, Form(), postConn, req, body, at(21, 24, 5))
+	x = serve(t, Form(), postConn, req, body, handlertest.At(21, 24, 5))
 	assert.Contains(t, x.out, "Content-Type: text/plain; charset=utf-8\r\n")
 	assert.True(t, strings.HasSuffix(x.out, "\r\n\r\nClient: ('127.0.0.1', 60910)\nPath: /\nForm data:\n\tname=dhellmann\n\tfoo=bar\n\tUploaded datafile (1400 bytes)\n"), x.out)
 }

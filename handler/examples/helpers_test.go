@@ -12,18 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var (
-	parsed        = handlertest.Parsed
-	at            = handlertest.At
-	crlf          = handlertest.CRLF
-	textField     = handlertest.TextField
-	fileField     = handlertest.FileField
-	multipartBody = handlertest.MultipartBody
-	postRequest   = handlertest.PostRequest
-)
-
-const techEmpowerRequest = handlertest.TechEmpowerRequest
-
 // seedStyle returns h configured as the seed's examples run: http.server's
 // version strings and protocol_version HTTP/1.0.
 func seedStyle(h *handler.Handler) *handler.Handler {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fastbase/fastbase/internal/handlertest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -28,6 +29,7 @@ func TestThreadsSleep(t *testing.T) {
 	}{
 		{"/?sleep=30ms", "200", 30 * time.Millisecond},
 		{"/?a=1&sleep=1ms&b", "200", time.Millisecond},
+		{"/?sleep=1%30ms", "200", 10 * time.Millisecond}, // decoded, as QueryValue decodes
 		{"/?sleep=0", "200", 0},
 		{"/?sleepy=10s", "200", 0},
 		{"/?sleep=abc", "400", 0},
@@ -36,7 +38,7 @@ func TestThreadsSleep(t *testing.T) {
 	}
 	for _, tt := range tests {
 		start := time.Now()
-		x := serve(t, Threads(), seedConn, parsed("GET "+tt.target+" HTTP/1.1"), nil, at(21, 24, 17))
+		x := serve(t, Threads(), seedConn, handlertest.Parsed("GET "+tt.target+" HTTP/1.1"), nil, handlertest.At(21, 24, 17))
 		assert.True(t, strings.HasPrefix(x.out, "HTTP/1.1 "+tt.status+" "), "%s: %q", tt.target, x.out)
 		assert.GreaterOrEqual(t, time.Since(start), tt.atLeast, tt.target)
 		if tt.status == "200" {
@@ -47,6 +49,3 @@ func TestThreadsSleep(t *testing.T) {
 		}
 	}
 }
-
-// threadsSize is the access log's size field for threadsLine(runner).
-func threadsSize(runner string) string { return strconv.Itoa(len(threadsLine(runner))) }

@@ -1,10 +1,11 @@
 package examples
 
 import (
-	"github.com/fastbase/fastbase/handler"
 	"testing"
 
 	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/internal/handlertest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -135,26 +136,26 @@ func TestSeedTranscripts(t *testing.T) {
 		wantBody string
 		wantLog  string
 	}{
-		{"get.txt", Echo(), parsed("GET /?foo=bar HTTP/1.1", "Host: 127.0.0.1:58485", "User-Agent: curl/7.88.1", "Accept: */*"),
+		{"get.txt", Echo(), handlertest.Parsed("GET /?foo=bar HTTP/1.1", "Host: 127.0.0.1:58485", "User-Agent: curl/7.88.1", "Accept: */*"),
 			[3]int{21, 23, 38}, echoHeadGet, echoBodyGet, echoLogGet},
-		{"get_raw_http09.txt", Echo(), parsed("GET /?foo=bar"),
+		{"get_raw_http09.txt", Echo(), handlertest.Parsed("GET /?foo=bar"),
 			[3]int{21, 23, 41}, "", echoBodyHTTP09,
 			`127.0.0.1 - - [23/Nov/2026 21:23:41] "GET /?foo=bar" 200 237` + "\n"},
-		{"get_raw_double_slash.txt", Echo(), parsed("GET //evil.example/x?y HTTP/1.1"),
+		{"get_raw_double_slash.txt", Echo(), handlertest.Parsed("GET //evil.example/x?y HTTP/1.1"),
 			[3]int{21, 23, 56}, echoHeadDoubleSlash, echoBodyDoubleSlash,
 			`127.0.0.1 - - [23/Nov/2026 21:23:56] "GET //evil.example/x?y HTTP/1.1" 200 253` + "\n"},
-		{"get_brew.txt", Echo(), parsed("BREW / HTTP/1.1"),
+		{"get_brew.txt", Echo(), handlertest.Parsed("BREW / HTTP/1.1"),
 			[3]int{21, 23, 39}, errorHeadBrew, errorPageBrew, errorLogBrew},
-		{"error.txt", NotFound(), parsed("GET / HTTP/1.1"),
+		{"error.txt", NotFound(), handlertest.Parsed("GET / HTTP/1.1"),
 			[3]int{21, 24, 17}, errorHead404, errorPage404, errorLog404},
-		{"error_head.txt", NotFound(), parsed("HEAD / HTTP/1.1"),
+		{"error_head.txt", NotFound(), handlertest.Parsed("HEAD / HTTP/1.1"),
 			[3]int{21, 24, 17}, errorHeadHEAD, "", errorLogHEAD},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			logAt := at(tt.at[0], tt.at[1], tt.at[2])
+			logAt := handlertest.At(tt.at[0], tt.at[1], tt.at[2])
 			x := serve(t, seedStyle(tt.h), seedConn, tt.req, nil, logAt)
-			assert.Equal(t, crlf(tt.wantHead)+tt.wantBody, x.out)
+			assert.Equal(t, handlertest.CRLF(tt.wantHead)+tt.wantBody, x.out)
 			assert.False(t, x.keep, "http.server's protocol HTTP/1.0 closes after every response")
 			assert.Equal(t, tt.wantLog, x.log)
 		})
