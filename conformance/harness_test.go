@@ -36,7 +36,7 @@ const (
 	// appServer answers GET, HEAD, POST, PUT and OPTIONS with what it
 	// received (appHandler).
 	appServer serverKind = iota
-	// echoServer runs the built-in handler.Echo.
+	// echoServer runs the built-in examples.Echo.
 	echoServer
 )
 

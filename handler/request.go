@@ -136,7 +136,8 @@ func (r *Request) AddressString() string {
 }
 
 // Command returns the request method as sent, e.g. "GET" (http.server's
-// command). Common methods are returned without allocating; the string may be kept.
+// command). Common methods are returned without allocating; the string
+// may be kept.
 func (r *Request) Command() string {
 	if m := codec.LookupMethod(r.req.Method); m != codec.MethodOther {
 		return m.String()

@@ -27,8 +27,9 @@ import (
 //	sys_version=Go/1.26.8
 //	protocol_version=HTTP/1.1
 //
-// Like the seed it sends no Content-Length; [handler.Exchange.Finish] adds it. Request
-// bytes above 0x7f are shown as http.server shows them, read as ISO-8859-1.
+// Like the seed it sends no Content-Length; the server adds it
+// ([handler.Exchange.Finish]). Request bytes above 0x7f are shown as
+// http.server shows them, read as ISO-8859-1.
 //
 // POST is the seed's POST example: it echoes the posted form, one line per
 // field in the order posted (see [Form] for the same on its own, with a
