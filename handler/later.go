@@ -86,7 +86,7 @@ const (
 
 // Write appends p to the body as the next piece, framed as [Request.Stream]
 // says, and returns len(p), nil; it makes Stream an [io.Writer]. It copies
-// p. Call it only from the StreamFunc that got s, while it runs.
+// p.
 func (s *Stream) Write(p []byte) (int, error) {
 	streamWrite(s, p)
 	return len(p), nil
@@ -121,8 +121,8 @@ func streamWrite[T string | []byte](s *Stream, p T) {
 }
 
 // After asks for next to be called once d has passed, to write the piece
-// after this one. Call it only from the StreamFunc that got s, while it
-// runs; without it, the response ends when that StreamFunc returns.
+// after this one; without it, the response ends when the StreamFunc that
+// got s returns.
 func (s *Stream) After(d time.Duration, next StreamFunc) {
 	if next == nil {
 		panic("handler: After needs a StreamFunc")
