@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastbase/fastbase/engine"
-	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 )
 
 // fakeSource serves a fixed snapshot and a switchable draining flag.
@@ -102,7 +102,7 @@ func TestPprofAndUnknownPaths(t *testing.T) {
 // TestMetricsOfARealServer scrapes the admin listener of a running engine
 // and sees its counters move.
 func TestMetricsOfARealServer(t *testing.T) {
-	srv := &engine.Server{Addr: "127.0.0.1:0", Handler: handler.Hello(), Loops: 1}
+	srv := &engine.Server{Addr: "127.0.0.1:0", Handler: examples.Hello(), Loops: 1}
 	done := make(chan error, 1)
 	go func() { done <- srv.ListenAndServe(context.Background()) }()
 	select {

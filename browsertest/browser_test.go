@@ -27,7 +27,7 @@ import (
 	"time"
 
 	"github.com/fastbase/fastbase/engine"
-	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -91,7 +91,7 @@ func findChromium(t *testing.T) string {
 
 // startServer serves the form handler on a free port of 127.0.0.1.
 func startServer(t *testing.T) string {
-	srv := &engine.Server{Addr: "127.0.0.1:0", Handler: handler.Form(), Loops: 1}
+	srv := &engine.Server{Addr: "127.0.0.1:0", Handler: examples.Form(), Loops: 1}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.ListenAndServe(ctx) }()

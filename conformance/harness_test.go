@@ -18,6 +18,7 @@ import (
 
 	"github.com/fastbase/fastbase/engine"
 	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 )
 
 // Limits of the servers under test, small enough for cases to cross them
@@ -35,7 +36,7 @@ const (
 	// appServer answers GET, HEAD, POST, PUT and OPTIONS with what it
 	// received (appHandler).
 	appServer serverKind = iota
-	// echoServer runs the built-in handler.Echo.
+	// echoServer runs the built-in examples.Echo.
 	echoServer
 )
 
@@ -260,7 +261,7 @@ func TestConformance(t *testing.T) {
 	addrs := map[serverKind]string{
 		appServer: startServer(t, &engine.Server{Handler: appHandler(), MaxBodyBytes: maxBodyBytes,
 			BodyMemoryBytes: bodyMemoryBytes, HeaderTimeout: headerTimeout, BodyTempDir: t.TempDir()}),
-		echoServer: startServer(t, &engine.Server{Handler: handler.Echo(), HeaderTimeout: headerTimeout}),
+		echoServer: startServer(t, &engine.Server{Handler: examples.Echo(), HeaderTimeout: headerTimeout}),
 	}
 	seen := map[string]bool{}
 	for i := range cases {

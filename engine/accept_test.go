@@ -21,7 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 )
 
 // fdLimitEnv makes this test binary a server child with the descriptor
@@ -42,7 +42,7 @@ func fdLimitChild() int {
 	maxConns, _ := strconv.Atoi(os.Getenv(fdMaxConnsEnv))
 	srv := &Server{
 		Addr:            "127.0.0.1:0",
-		Handler:         handler.Hello(),
+		Handler:         examples.Hello(),
 		Loops:           1,
 		MaxConns:        maxConns,
 		HeaderTimeout:   time.Second,

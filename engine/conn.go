@@ -91,7 +91,7 @@ type workspace struct {
 	loop   gnet.EventLoop
 	parser *codec.Parser // the loop's parser for connections without one
 	req    codec.Request
-	hreq   handler.Request
+	hreq   handler.Exchange
 	info   handler.ConnInfo
 	log    []byte  // access-log lines of the current batch
 	conns  []*conn // the loop's connections

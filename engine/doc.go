@@ -2,7 +2,7 @@
 // socket side of fastbase.
 //
 // Each event loop keeps one [codec.Parser], one [codec.Request] and one
-// [handler.Request], and answers its connections with them in turn; a
+// [handler.Exchange], and answers its connections with them in turn; a
 // connection holds a small record of its own, plus a parser of its own only
 // while a partial header block of it is buffered. When bytes arrive the loop
 // parses every complete request in them, dispatches each to the handler in

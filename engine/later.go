@@ -29,7 +29,7 @@ type pendingAnswer struct {
 	cn        *conn
 	t         timer
 	held      *bytebufferpool.ByteBuffer // the response, written when t is due
-	stream    *handler.Stream
+	stream    *handler.Continuation
 	keepAlive bool // what the response's head said
 	job       *job // the worker's job the answer is for; nil when answered on the loop
 }
@@ -50,7 +50,7 @@ func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool) ([]byte, bool
 		if st != nil {
 			st.Cancel()
 		}
-		return ws.answerError(out[:start], ws.hreq.Parsed(), tooManyPending), false
+		return ws.answerError(out[:start], ws.hreq.Request().Parsed(), tooManyPending), false
 	}
 	p := &pendingAnswer{cn: cn, stream: st, keepAlive: keepAlive}
 	now := time.Now().UnixNano()

@@ -17,10 +17,11 @@ import (
 
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 )
 
 func TestHeaderTimeoutAnswers408(t *testing.T) {
-	addr := startServer(t, &Server{Handler: handler.Hello(), HeaderTimeout: 300 * time.Millisecond})
+	addr := startServer(t, &Server{Handler: examples.Hello(), HeaderTimeout: 300 * time.Millisecond})
 	rc := dial(t, addr)
 	start := time.Now()
 	rc.send("GET / HTTP/1.1\r\nHost: x\r\n")
@@ -37,13 +38,13 @@ func TestHeaderTimeoutAnswers408(t *testing.T) {
 }
 
 func TestHeaderTimeoutClosesSilentConnection(t *testing.T) {
-	addr := startServer(t, &Server{Handler: handler.Hello(), HeaderTimeout: 200 * time.Millisecond})
+	addr := startServer(t, &Server{Handler: examples.Hello(), HeaderTimeout: 200 * time.Millisecond})
 	rc := dial(t, addr)
 	assert.True(t, rc.closed(), "a connection that sends nothing is closed without an answer")
 }
 
 func TestIdleTimeout(t *testing.T) {
-	addr := startServer(t, &Server{Handler: handler.Hello(), IdleTimeout: 300 * time.Millisecond})
+	addr := startServer(t, &Server{Handler: examples.Hello(), IdleTimeout: 300 * time.Millisecond})
 	rc := dial(t, addr)
 	rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	assert.Equal(t, 200, rc.response("GET").StatusCode)
@@ -61,7 +62,7 @@ func TestBodyTimeout(t *testing.T) {
 }
 
 func TestMaxConns(t *testing.T) {
-	addr := startServer(t, &Server{Handler: handler.Hello(), MaxConns: 2})
+	addr := startServer(t, &Server{Handler: examples.Hello(), MaxConns: 2})
 	a, b := dial(t, addr), dial(t, addr)
 	a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	assert.Equal(t, 200, a.response("GET").StatusCode)
@@ -107,7 +108,7 @@ func TestBackPressure(t *testing.T) {
 }
 
 func TestStatsCount(t *testing.T) {
-	srv := &Server{Handler: handler.Echo()}
+	srv := &Server{Handler: examples.Echo()}
 	addr := startServer(t, srv)
 	rc := dial(t, addr)
 	rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -129,7 +130,7 @@ func TestStatsCount(t *testing.T) {
 // answering, and once the unread requests pass MaxInboundBytes it cuts the
 // connection, since gnet cannot stop reading it. Other clients are served.
 func TestNonReadingPipelinerIsCut(t *testing.T) {
-	srv := &Server{Handler: handler.Hello(), MaxOutboundBytes: 16 << 10, MaxInboundBytes: 16 << 10,
+	srv := &Server{Handler: examples.Hello(), MaxOutboundBytes: 16 << 10, MaxInboundBytes: 16 << 10,
 		Limits: codec.Limits{MaxHeaderBytes: 4 << 10}}
 	addr := startServer(t, srv)
 	c, err := net.Dial("tcp", addr)

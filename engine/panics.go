@@ -23,14 +23,15 @@ type panicLog struct {
 	next       atomic.Int64  // unix nanoseconds before which no line is logged
 }
 
-// notePanic logs and counts what the handler of r panicked with, if it did.
+// notePanic logs and counts what the handler of x panicked with, if it did.
 // It is called after [handler.Handler.Serve] returned, on the goroutine
-// that ran it, before [handler.Request.Finish].
-func (s *Server) notePanic(r *handler.Request) {
-	value, stack := r.Panic()
+// that ran it, before [handler.Exchange.Finish].
+func (s *Server) notePanic(x *handler.Exchange) {
+	value, stack := x.Panic()
 	if value == nil {
 		return
 	}
+	r := x.Request()
 	s.logPanic(value, stack, "method", r.Command(), "target", string(r.Parsed().Target))
 }
 

@@ -82,12 +82,12 @@ func TestPanicsAreLoggedOnceAndCounted(t *testing.T) {
 func TestPanicLogResumesWithCount(t *testing.T) {
 	var log syncBuffer
 	srv := &Server{Logger: slog.New(slog.NewJSONHandler(&log, nil))}
-	var r handler.Request
+	var r handler.Exchange
 	h := panickingHandler()
 	serve := func() {
 		req := parsedGET(t)
 		r.Begin(h, nil, req, nil, nil)
-		h.Serve(&r)
+		h.Serve(r.Request())
 		srv.notePanic(&r)
 		r.Finish()
 	}

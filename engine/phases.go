@@ -348,12 +348,12 @@ func (cn *conn) answer(out []byte, req *codec.Request, body []byte) ([]byte, boo
 func (cn *conn) serve(h *handler.Handler, start int) ([]byte, bool) {
 	ws := cn.ws
 	if ws.s.draining.Load() {
-		ws.hreq.SetCloseConnection(true)
+		ws.hreq.Request().SetCloseConnection(true)
 	}
-	h.Serve(&ws.hreq)
+	h.Serve(ws.hreq.Request())
 	ws.s.notePanic(&ws.hreq)
 	out, keepAlive := ws.hreq.Finish()
-	ws.stats.requests[codec.LookupMethod(ws.hreq.Parsed().Method)][statusSlot(ws.hreq.Status())].Add(1)
+	ws.stats.requests[codec.LookupMethod(ws.hreq.Request().Parsed().Method)][statusSlot(ws.hreq.Status())].Add(1)
 	ws.logRequest()
 	if ws.hreq.Aborted() {
 		// The handler asked for a reset instead of its answer.

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 )
 
 // preforkAddrEnv passes the test's address to the prefork children, which
@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 func preforkChild() int {
 	srv := &Server{
 		Addr:            os.Getenv(preforkAddrEnv),
-		Handler:         handler.Threads(),
+		Handler:         examples.Threads(),
 		Loops:           1,
 		ShutdownTimeout: 2 * time.Second,
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),

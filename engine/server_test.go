@@ -20,6 +20,7 @@ import (
 
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 	"github.com/fastbase/fastbase/internal/seedref"
 )
 
@@ -136,7 +137,7 @@ func splitHead(t *testing.T, raw string) (head, body string) {
 func seedBody(name string) string { return seedref.Body(name) }
 
 func TestEchoGET(t *testing.T) {
-	addr := serve(t, handler.Echo())
+	addr := serve(t, examples.Echo())
 	rc := dial(t, addr)
 	rc.send("GET /?foo=bar HTTP/1.1\r\nHost: x\r\n\r\n")
 	resp := rc.response("GET")
@@ -159,7 +160,7 @@ func TestEchoGET(t *testing.T) {
 }
 
 func TestEchoHEADHasLengthButNoBody(t *testing.T) {
-	addr := serve(t, handler.Echo())
+	addr := serve(t, examples.Echo())
 	rc := dial(t, addr)
 	rc.send("HEAD /?foo=bar HTTP/1.1\r\nHost: x\r\n\r\n")
 	resp := rc.response("HEAD")
@@ -173,7 +174,7 @@ func TestEchoHEADHasLengthButNoBody(t *testing.T) {
 }
 
 func TestHelloKeepAliveAndPipelined(t *testing.T) {
-	addr := serve(t, handler.Hello())
+	addr := serve(t, examples.Hello())
 	rc := dial(t, addr)
 	const n = 16
 	rc.send(strings.Repeat("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n", n))
@@ -187,7 +188,7 @@ func TestHelloKeepAliveAndPipelined(t *testing.T) {
 }
 
 func TestRequestSplitAcrossWrites(t *testing.T) {
-	addr := serve(t, handler.Echo())
+	addr := serve(t, examples.Echo())
 	rc := dial(t, addr)
 	req := "GET /split?x=1 HTTP/1.1\r\nHost: x\r\nUser-Agent: test\r\n\r\n"
 	for _, cut := range []int{1, 5, 16, 30, len(req) - 2, len(req) - 1} {
@@ -201,7 +202,7 @@ func TestRequestSplitAcrossWrites(t *testing.T) {
 }
 
 func TestBREWIsNotImplemented(t *testing.T) {
-	addr := serve(t, handler.Echo())
+	addr := serve(t, examples.Echo())
 	raw := exchange(t, addr, "BREW / HTTP/1.1\r\nHost: x\r\n\r\n")
 	head, body := splitHead(t, raw)
 	assert.True(t, strings.HasPrefix(head, "HTTP/1.1 501 Unsupported method ('BREW')\r\n"), head)
@@ -211,7 +212,7 @@ func TestBREWIsNotImplemented(t *testing.T) {
 }
 
 func TestErrorHandlerPageMatchesSeed(t *testing.T) {
-	addr := serve(t, handler.NotFound())
+	addr := serve(t, examples.NotFound())
 	raw := exchange(t, addr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	head, body := splitHead(t, raw)
 	assert.True(t, strings.HasPrefix(head, "HTTP/1.1 404 Not Found\r\n"), head)
@@ -220,7 +221,7 @@ func TestErrorHandlerPageMatchesSeed(t *testing.T) {
 }
 
 func TestThreadsNamesItsLoop(t *testing.T) {
-	addr := serve(t, handler.Threads())
+	addr := serve(t, examples.Threads())
 	for i := 0; i < 3; i++ {
 		rc := dial(t, addr)
 		rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -234,7 +235,7 @@ func TestThreadsNamesItsLoop(t *testing.T) {
 // connection closes after the answer, so nothing behind a rejected request is
 // read as a request.
 func TestMalformedRequests(t *testing.T) {
-	addr := serve(t, handler.Echo())
+	addr := serve(t, examples.Echo())
 	tests := []struct {
 		name   string
 		raw    string
@@ -267,7 +268,7 @@ func TestSeedLimitsAccepted(t *testing.T) {
 	// With the whole-block limit raised, a request line of exactly 65536
 	// bytes with its CRLF, 99 header fields and a header line of 65536 bytes
 	// all pass, as in http.server.
-	addr := startServer(t, &Server{Handler: handler.Echo(), Limits: codec.Limits{MaxHeaderBytes: 1 << 20}})
+	addr := startServer(t, &Server{Handler: examples.Echo(), Limits: codec.Limits{MaxHeaderBytes: 1 << 20}})
 	target := "/" + strings.Repeat("a", 65536-len("GET  HTTP/1.1\r\n")-1)
 	tests := map[string]string{
 		"request line 65536": "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -282,7 +283,7 @@ func TestSeedLimitsAccepted(t *testing.T) {
 }
 
 func TestKeepAliveDecision(t *testing.T) {
-	addr := serve(t, handler.Hello())
+	addr := serve(t, examples.Hello())
 	tests := []struct {
 		name      string
 		raw       string
@@ -309,7 +310,7 @@ func TestKeepAliveDecision(t *testing.T) {
 }
 
 func TestProtocolHTTP10ClosesLikeHTTPServer(t *testing.T) {
-	h := handler.Echo()
+	h := examples.Echo()
 	h.ProtocolVersion = "HTTP/1.0"
 	addr := serve(t, h)
 	raw := exchange(t, addr, "GET /?foo=bar HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\n\r\n")
@@ -321,14 +322,14 @@ func TestProtocolHTTP10ClosesLikeHTTPServer(t *testing.T) {
 }
 
 func TestHTTP09(t *testing.T) {
-	addr := serve(t, handler.Echo())
+	addr := serve(t, examples.Echo())
 	raw := exchange(t, addr, "GET /?foo=bar\r\n\r\n")
 	assert.True(t, strings.HasPrefix(raw, "CLIENT VALUES:\n"), raw)
 	assert.Contains(t, raw, "request_version=HTTP/0.9\n")
 }
 
 func TestLeadingEmptyLinesAreSkipped(t *testing.T) {
-	addr := serve(t, handler.Hello())
+	addr := serve(t, examples.Hello())
 	rc := dial(t, addr)
 	rc.send("\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	assert.Equal(t, 200, rc.response("GET").StatusCode)
@@ -401,13 +402,13 @@ func TestLargeResponseBeforeCloseIsNotTruncated(t *testing.T) {
 func TestErrorAfterUnreadBytesIsDelivered(t *testing.T) {
 	// The rejected request's body is never read; the answer must still reach
 	// the client intact rather than be lost to a reset.
-	addr := serve(t, handler.Echo())
+	addr := serve(t, examples.Echo())
 	raw := exchange(t, addr, "GET / FOO/1.0\r\n\r\n"+strings.Repeat("z", 200000))
 	assert.Contains(t, raw, "<p>Error code: 400</p>")
 }
 
 func TestManyConnectionsConcurrently(t *testing.T) {
-	addr := startServer(t, &Server{Handler: handler.Hello(), Loops: 2})
+	addr := startServer(t, &Server{Handler: examples.Hello(), Loops: 2})
 	var wg sync.WaitGroup
 	for i := 0; i < 32; i++ {
 		wg.Add(1)
@@ -445,7 +446,7 @@ func TestAccessLog(t *testing.T) {
 		defer mu.Unlock()
 		return log.Write(p)
 	})
-	addr := startServer(t, &Server{Handler: handler.NotFound(), AccessLog: w})
+	addr := startServer(t, &Server{Handler: examples.NotFound(), AccessLog: w})
 	exchange(t, addr, "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n")
 	require.Eventually(t, func() bool {
 		mu.Lock()
@@ -466,14 +467,14 @@ func TestPortInUse(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer ln.Close()
-	srv := &Server{Addr: ln.Addr().String(), Handler: handler.Hello(), Loops: 1}
+	srv := &Server{Addr: ln.Addr().String(), Handler: examples.Hello(), Loops: 1}
 	err = srv.ListenAndServe(context.Background())
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, ErrServerClosed)
 }
 
 func TestHeaderBlockLimit(t *testing.T) {
-	addr := serve(t, handler.Echo())
+	addr := serve(t, examples.Echo())
 	raw := exchange(t, addr, "GET / HTTP/1.1\r\nHost: x\r\n"+strings.Repeat("X-Filler: "+strings.Repeat("f", 1000)+"\r\n", 70)+"\r\n")
 	assert.True(t, strings.HasPrefix(raw, "HTTP/1.1 431 "), raw[:min(len(raw), 80)])
 }

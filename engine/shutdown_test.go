@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 )
 
 // gate holds requests until it is opened.
@@ -191,12 +192,12 @@ func TestShutdownDeadlineStopsAtOnce(t *testing.T) {
 }
 
 func TestShutdownBeforeStartAndTwice(t *testing.T) {
-	srv := &Server{Handler: handler.Hello()}
+	srv := &Server{Handler: examples.Hello()}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	assert.ErrorIs(t, srv.Shutdown(ctx), context.DeadlineExceeded, "nothing to wait for yet")
 
-	srv = &Server{Handler: handler.Hello()}
+	srv = &Server{Handler: examples.Hello()}
 	_, served := runServer(t, srv)
 	assert.NoError(t, srv.Shutdown(context.Background()))
 	assert.NoError(t, srv.Shutdown(context.Background()))

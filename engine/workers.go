@@ -47,7 +47,7 @@ type workerPool struct {
 type worker struct {
 	p    *workerPool
 	name string // "worker 3", what ConnInfo.Runner says
-	hreq handler.Request
+	hreq handler.Exchange
 	info handler.ConnInfo
 }
 
@@ -107,12 +107,12 @@ func (w *worker) serve(j *job) {
 	if j.bodyFile != nil {
 		w.hreq.SetBodyFile(j.bodyFile, j.bodySize)
 	}
-	h.Serve(&w.hreq)
+	h.Serve(w.hreq.Request())
 	s.notePanic(&w.hreq)
 	if s.draining.Load() {
 		// Checked after the handler, which may have run for a while: a
 		// response finished during a shutdown closes its connection.
-		w.hreq.SetCloseConnection(true)
+		w.hreq.Request().SetCloseConnection(true)
 	}
 	j.out.B, j.keepAlive = w.hreq.Finish()
 	j.delay, j.stream = w.hreq.Later()
@@ -207,9 +207,9 @@ type job struct {
 	released atomic.Bool
 
 	// delay and stream are what of the response comes later (see
-	// handler.Request.Later): the loop holds it (see holdJob).
+	// handler.Exchange.Later): the loop holds it (see holdJob).
 	delay  time.Duration
-	stream *handler.Stream
+	stream *handler.Continuation
 	abort  bool // the handler asked for a reset instead of an answer
 
 	// written is j.onWritten, bound once per pooled job so that handing it

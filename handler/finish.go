@@ -3,12 +3,9 @@ package handler
 import "github.com/fastbase/fastbase/codec"
 
 // Finish completes the response and returns the output buffer given to
-// [Request.Begin], extended by the response, and whether the connection may
-// stay open afterwards. It is called by the server once the handler has
-// returned. It first releases what the request's form holds
-// ([Request.Release]). After it only [Request.Status], [Request.BodySize],
-// [Request.RequestLine] and [Request.Panic] may be used, until the next
-// Begin.
+// [Exchange.Begin], extended by the response, and whether the connection may
+// stay open afterwards. The server calls it once the handler has returned.
+// It first releases what the request's form holds ([Exchange.Release]).
 //
 // Framing lives here, so that a handler written as in the seed, which never
 // sends Content-Length, works on a keep-alive connection:
@@ -31,13 +28,14 @@ import "github.com/fastbase/fastbase/codec"
 //   - A response continued by [Request.Stream] gets no Content-Length: it is
 //     chunked, sent as the handler framed it, or ends with the connection
 //     (see Stream); whether its body matches a Content-Length is known only
-//     when it ends ([Stream.KeepAlive]).
+//     when it ends ([Continuation.KeepAlive]).
 //   - An HTTP/1.1 response on a connection that closes says
 //     "Connection: close", and a kept HTTP/1.0 connection says
 //     "Connection: keep-alive", unless the handler sent a Connection header
 //     itself.
-func (r *Request) Finish() (dst []byte, keepAlive bool) {
-	r.Release()
+func (x *Exchange) Finish() (dst []byte, keepAlive bool) {
+	r := &x.r
+	r.release()
 	if r.status < 200 && r.errCode == 0 {
 		r.SendError(500, "", "")
 	}

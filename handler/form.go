@@ -141,7 +141,7 @@ func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
 // Other errors come from reading a spooled or streamed body.
 //
 // The fields and their files are released when the request ends (see
-// [Request.Release]). Call Form only from the handler's goroutine.
+// [Exchange.Release]).
 func (r *Request) Form() ([]Field, error) {
 	fs := &r.extras().form
 	if !fs.done {
@@ -159,7 +159,6 @@ func (r *Request) Form() ([]Field, error) {
 
 // FormValue returns a copy of the value of the first field named name that
 // is held in memory, or "" when there is none or the form does not decode.
-// Call it only from the handler's goroutine.
 func (r *Request) FormValue(name string) string {
 	fields, _ := r.Form()
 	for i := range fields {
@@ -170,11 +169,9 @@ func (r *Request) FormValue(name string) string {
 	return ""
 }
 
-// Release closes and removes the temporary files of the request's form and
-// drops its fields. [Request.Finish] calls it, and so does the next
-// [Request.Begin]; a server that abandons a request without Finish (its
-// client went away) calls it itself. It is safe to call more than once.
-func (r *Request) Release() {
+// release closes and removes the temporary files of the request's form and
+// drops its fields (see [Exchange.Release]).
+func (r *Request) release() {
 	if r.spare != nil {
 		r.spare.form.release()
 	}

@@ -138,6 +138,13 @@ func (h *Handler) VersionString() string {
 	return h.serverVersion() + " " + h.sysVersion()
 }
 
+// Versions returns the ServerVersion, SysVersion and ProtocolVersion that
+// h answers with, each field's default in place of an empty field: the two
+// words of the Server header and the version of the status line.
+func (h *Handler) Versions() (server, sys, protocol string) {
+	return h.serverVersion(), h.sysVersion(), h.protocolVersion()
+}
+
 // Serve dispatches r to the [Func] registered for its method. A method with
 // no Func is answered with 501 "Unsupported method ('BREW')", as http.server
 // does. A Handler with routes ([Handler.Route]) dispatches by route first,
@@ -146,9 +153,10 @@ func (h *Handler) VersionString() string {
 //
 // A panic in the Func is recovered: whatever the request had written is
 // dropped and replaced with a 500 error page, and the connection closes
-// afterwards; [Request.Panic] reports what was recovered, for the server to
-// log (package engine logs it with the stack and counts it). Serve must be
-// called between [Request.Begin] and [Request.Finish].
+// afterwards; [Exchange.Panic] reports what was recovered, for the server to
+// log (package engine logs it with the stack and counts it). The server
+// calls Serve with [Exchange.Request] between [Exchange.Begin] and
+// [Exchange.Finish].
 func (h *Handler) Serve(r *Request) {
 	defer r.recoverPanic()
 	if r.spare != nil {

@@ -22,8 +22,7 @@ import (
 // moment. The Func writes the response as usual, before or after calling
 // SendAfter; it is framed when the Func returns, as always. The server may
 // cap d (engine.Server.MaxDelay). A second call replaces the first;
-// d ≤ 0 sends at once. Call it only from the handler's goroutine, before
-// the handler returns.
+// d ≤ 0 sends at once.
 func (r *Request) SendAfter(d time.Duration) { r.delay = max(d, 0) }
 
 // StreamFunc writes the next piece of a streamed response (see
@@ -50,36 +49,25 @@ type StreamFunc func(s *Stream)
 //
 // next must not keep the Request: it runs after the handler returned, when
 // the Request already serves another request. Whatever it needs, it
-// captures. Call Stream only from the handler's goroutine, before the
-// handler returns.
+// captures.
 func (r *Request) Stream(d time.Duration, next StreamFunc) {
 	if next == nil {
 		panic("handler: Stream needs a StreamFunc")
 	}
-	r.stream = &Stream{next: next, wait: max(d, 0)}
+	r.stream = &Continuation{s: Stream{next: next, wait: max(d, 0)}}
 }
 
 // ResetConnection answers with no response at all: the server aborts the
 // connection with a TCP reset (RST) where this request's response would
 // go, as a crashing server or a failing proxy does, for clients and
 // proxies to be tested against. The responses of the requests before it on
-// the connection are written first. Call it only from the handler's
-// goroutine, before the handler returns.
+// the connection are written first.
 func (r *Request) ResetConnection() { r.abort = true }
 
-// Aborted reports whether the handler called [Request.ResetConnection];
-// the server asks after [Request.Finish], and then drops what Finish
-// returned for this request and resets the connection.
-func (r *Request) Aborted() bool { return r.abort }
-
-// Later reports what of the response just finished is left for later: the
-// time to hold all of it back, and the stream that continues it (nil for
-// none). The server calls it after [Request.Finish].
-func (r *Request) Later() (delay time.Duration, s *Stream) { return r.delay, r.stream }
-
-// Stream is a response whose body is still being written; see
-// [Request.Stream]. A StreamFunc may use it only while it runs, on the
-// event loop that called it.
+// Stream is a response whose body is still being written, as a
+// [StreamFunc] sees it; see [Request.Stream]. A StreamFunc may use it only
+// while it runs, on the event loop that called it. The server's side of it
+// is [Continuation].
 type Stream struct {
 	next StreamFunc
 	wait time.Duration
@@ -105,7 +93,7 @@ const (
 
 // Write appends p to the body as the next piece, framed as [Request.Stream]
 // says, and returns len(p), nil; it makes Stream an [io.Writer]. It copies
-// p. Call it only from the StreamFunc that got s, while it runs.
+// p.
 func (s *Stream) Write(p []byte) (int, error) {
 	streamWrite(s, p)
 	return len(p), nil
@@ -140,8 +128,8 @@ func streamWrite[T string | []byte](s *Stream, p T) {
 }
 
 // After asks for next to be called once d has passed, to write the piece
-// after this one. Call it only from the StreamFunc that got s, while it
-// runs; without it, the response ends when that StreamFunc returns.
+// after this one; without it, the response ends when the StreamFunc that
+// got s returns.
 func (s *Stream) After(d time.Duration, next StreamFunc) {
 	if next == nil {
 		panic("handler: After needs a StreamFunc")
@@ -149,18 +137,26 @@ func (s *Stream) After(d time.Duration, next StreamFunc) {
 	s.next, s.wait = next, max(d, 0)
 }
 
-// Wait is how long the server is to wait before [Stream.Next]; it is
-// called by the server when it schedules the stream.
-func (s *Stream) Wait() time.Duration { return s.wait }
+// Continuation is the server's side of a [Stream]: the part of a response
+// that goes on after [Exchange.Finish], which [Exchange.Later] hands over.
+// The server calls [Continuation.Next] on its timers, after
+// [Continuation.Wait] each time, until the response is over, all on the
+// event loop that serves the connection.
+type Continuation struct {
+	s Stream
+}
+
+// Wait is how long the server is to wait before [Continuation.Next].
+func (c *Continuation) Wait() time.Duration { return c.s.wait }
 
 // Next runs the StreamFunc that is due and appends what it wrote to dst,
 // framed, and returns the extended buffer and whether the response is over.
-// When it is, the last chunk is appended too and [Stream.KeepAlive] tells
-// whether the connection may stay open; otherwise the server calls Next
-// again after [Stream.Wait]. A panicking StreamFunc ends the response and
-// closes the connection; [Stream.Panic] reports it. Next is called by the
-// server, on the event loop that serves the connection.
-func (s *Stream) Next(dst []byte) (out []byte, done bool) {
+// When it is, the last chunk is appended too and [Continuation.KeepAlive]
+// tells whether the connection may stay open; otherwise the server calls
+// Next again after [Continuation.Wait]. A panicking StreamFunc ends the
+// response and closes the connection; [Continuation.Panic] reports it.
+func (c *Continuation) Next(dst []byte) (out []byte, done bool) {
+	s := &c.s
 	fn := s.next
 	s.next, s.wait = nil, 0
 	s.dst = dst
@@ -200,27 +196,27 @@ func (s *Stream) end() []byte {
 }
 
 // Cancel ends the stream without running what was scheduled, because its
-// client went away or the server is shutting down. The server calls it.
-func (s *Stream) Cancel() { s.next, s.dst = nil, nil }
+// client went away or the server is shutting down.
+func (c *Continuation) Cancel() { c.s.next, c.s.dst = nil, nil }
 
 // KeepAlive reports whether the connection may carry another request once
 // the stream has ended.
-func (s *Stream) KeepAlive() bool { return s.keepAlive }
+func (c *Continuation) KeepAlive() bool { return c.s.keepAlive }
 
 // Written returns the body bytes the StreamFuncs have written so far, for
 // the log; a HEAD request's are counted too.
-func (s *Stream) Written() int64 { return s.written }
+func (c *Continuation) Written() int64 { return c.s.written }
 
 // Panic returns what a StreamFunc panicked with and the stack at that
 // point, or nil, nil.
-func (s *Stream) Panic() (value any, stack []byte) { return s.panicValue, s.panicStack }
+func (c *Continuation) Panic() (value any, stack []byte) { return c.s.panicValue, c.s.panicStack }
 
 // startStream sets the stream's framing once the head is final (from
 // Finish), converting the body the handler wrote before returning into the
 // first chunk where the body is chunked. It reports whether the connection
 // may stay open, as far as the head decides it.
 func (r *Request) startStream(keepAlive bool) bool {
-	s := r.stream
+	s := &r.stream.s
 	s.head, s.left = r.head, -1
 	switch {
 	case r.http09 || !codec.BodyAllowed(r.status):

@@ -23,7 +23,7 @@ func AppendLogLine(dst []byte, addr string, t time.Time, msg []byte) []byte {
 	return append(dst, '\n')
 }
 
-// AppendRequestLog appends the access-log lines of r's response to dst and
+// AppendRequestLog appends the access-log lines of x's response to dst and
 // returns the extended slice: http.server's log_request line,
 // `127.0.0.1 - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 200 1234`, with
 // the body size where http.server writes "-" ("-" if unknown), preceded for
@@ -31,9 +31,10 @@ func AppendLogLine(dst []byte, addr string, t time.Time, msg []byte) []byte {
 // line send_error logs. The request line is read as ISO-8859-1, as
 // http.server decodes it, and escaped as in [AppendLogLine].
 //
-// The server calls it after [Request.Finish], before the next
-// [Request.Begin]. It does not allocate.
-func AppendRequestLog(dst []byte, r *Request, t time.Time) []byte {
+// The server calls it after [Exchange.Finish], before the next
+// [Exchange.Begin]. It does not allocate.
+func AppendRequestLog(dst []byte, x *Exchange, t time.Time) []byte {
+	r := &x.r
 	addr := r.conn.Remote.Addr()
 	if r.errCode != 0 {
 		dst = appendLogAddrPrefix(dst, addr, t)
@@ -45,11 +46,11 @@ func AppendRequestLog(dst []byte, r *Request, t time.Time) []byte {
 	}
 	dst = appendLogAddrPrefix(dst, addr, t)
 	dst = append(dst, '"')
-	dst = appendEscapedLatin1(dst, r.RequestLine())
+	dst = appendEscapedLatin1(dst, x.RequestLine())
 	dst = append(dst, '"', ' ')
 	dst = strconv.AppendInt(dst, int64(r.status), 10)
 	dst = append(dst, ' ')
-	if n := r.BodySize(); n >= 0 {
+	if n := x.BodySize(); n >= 0 {
 		dst = strconv.AppendInt(dst, int64(n), 10)
 	} else {
 		dst = append(dst, '-')

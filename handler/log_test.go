@@ -38,12 +38,12 @@ func TestAppendRequestLog(t *testing.T) {
 		req  *codec.Request
 		want string
 	}{
-		{"size known", Hello(), seedConn, parsed("GET / HTTP/1.1"), prefix + `"GET / HTTP/1.1" 200 13` + "\n"},
-		{"HEAD sends no body", Hello(), seedConn, parsed("HEAD / HTTP/1.1"), prefix + `"HEAD / HTTP/1.1" 200 0` + "\n"},
-		{"zone kept", Hello(), zoned, parsed("GET / HTTP/1.1"), `fe80::1%eth0 - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 200 13` + "\n"},
-		{"request line read as ISO-8859-1", Hello(), seedConn, parsed("GET /\xe9 HTTP/1.1"),
+		{"size known", New().Handle("GET", hello).Handle("HEAD", hello), seedConn, parsed("GET / HTTP/1.1"), prefix + `"GET / HTTP/1.1" 200 13` + "\n"},
+		{"HEAD sends no body", New().Handle("GET", hello).Handle("HEAD", hello), seedConn, parsed("HEAD / HTTP/1.1"), prefix + `"HEAD / HTTP/1.1" 200 0` + "\n"},
+		{"zone kept", New().Handle("GET", hello).Handle("HEAD", hello), zoned, parsed("GET / HTTP/1.1"), `fe80::1%eth0 - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 200 13` + "\n"},
+		{"request line read as ISO-8859-1", New().Handle("GET", hello).Handle("HEAD", hello), seedConn, parsed("GET /\xe9 HTTP/1.1"),
 			prefix + `"GET /é HTTP/1.1" 200 13` + "\n"},
-		{"send_error's line first", NotFound(), seedConn, parsed("GET / HTTP/1.1"),
+		{"send_error's line first", New().Handle("GET", notFound), seedConn, parsed("GET / HTTP/1.1"),
 			prefix + "code 404, message Not Found\n" + prefix + `"GET / HTTP/1.1" 404 330` + "\n"},
 		{"error message escaped", New().Handle("GET", func(r *Request) { r.SendError(400, "bad\n\\", "") }), seedConn, parsed("GET / HTTP/1.1"),
 			prefix + `code 400, message bad\x0a\\` + "\n" + prefix + `"GET / HTTP/1.1" 400 337` + "\n"},
@@ -66,8 +66,8 @@ func TestAppendRequestLogEscapes(t *testing.T) {
 }
 
 func TestAppendRequestLogBeforeResponse(t *testing.T) {
-	var r Request
-	r.Begin(Hello(), seedConn, parsed("GET / HTTP/1.1"), nil, nil)
+	var r Exchange
+	r.Begin(New().Handle("GET", hello).Handle("HEAD", hello), seedConn, parsed("GET / HTTP/1.1"), nil, nil)
 	assert.Equal(t, -1, r.BodySize())
 	got := AppendRequestLog(nil, &r, at(21, 24, 17))
 	assert.Equal(t, `127.0.0.1 - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 0 -`+"\n", string(got))

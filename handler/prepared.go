@@ -86,8 +86,7 @@ func (p *Prepared) bytesFor(h *Handler) *preparedBytes {
 // SendPrepared sends p as the whole response: status line, Server, Date, p's
 // fields, Content-Length and body (the body is left out for HEAD, as Write
 // leaves it out). Like [Request.SendResponse] it starts the response over if
-// the handler had begun another. Call it only from the handler's goroutine,
-// before the handler returns.
+// the handler had begun another.
 func (r *Request) SendPrepared(p *Prepared) {
 	if r.state != stateIdle && !(r.state == stateBody && r.status < 200) {
 		r.restart()

@@ -27,8 +27,8 @@ func TestPreparedMatchesCalls(t *testing.T) {
 		for _, line := range []string{"GET / HTTP/1.1", "HEAD / HTTP/1.1", "GET / HTTP/1.0"} {
 			h := New()
 			h.ProtocolVersion = protocol
-			want := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), calls)
-			got := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(r *Request) { r.SendPrepared(p) })
+			want := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { calls(x.Request()) })
+			got := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { x.Request().SendPrepared(p) })
 			assert.Equal(t, want.out, got.out, "%s %s", protocol, line)
 			assert.Equal(t, want.keep, got.keep, "%s %s", protocol, line)
 			assert.Equal(t, want.log, got.log, "%s %s", protocol, line)
@@ -57,9 +57,9 @@ func TestPreparedConcurrent(t *testing.T) {
 				h.ServerVersion = "other/1"
 			}
 			for j := 0; j < 100; j++ {
-				var r Request
+				var r Exchange
 				r.Begin(h, seedConn, parsed("GET / HTTP/1.1", "Host: x"), nil, nil)
-				r.SendPrepared(p)
+				r.Request().SendPrepared(p)
 				out, keep := r.Finish()
 				assert.True(t, keep)
 				assert.Contains(t, string(out), "Server: "+h.serverVersion()+" ")

@@ -8,8 +8,7 @@ import (
 
 // Query returns the query string of the request target, what follows its
 // first '?', as sent: not decoded, nil when there is none. It is a view
-// into the request buffer: use it only on the handler's goroutine, before
-// the handler returns, and copy what must be kept. [codec.URLEncodedScanner]
+// into the request buffer. [codec.URLEncodedScanner]
 // reads its parameters in order.
 func (r *Request) Query() []byte { return r.req.Query }
 
@@ -17,8 +16,7 @@ func (r *Request) Query() []byte { return r.req.Query }
 // as a form field is ('+' is a space, "%XX" the byte XX), and whether the
 // query has that parameter; "?a" gives "", true. Names are compared after
 // decoding. A malformed escape ends the search: parameters after it are not
-// seen. The string is a copy and may be kept. Call it only from the
-// handler's goroutine, before the handler returns.
+// seen. The string is a copy and may be kept.
 func (r *Request) QueryValue(name string) (string, bool) {
 	var s codec.URLEncodedScanner
 	s.Limits.MaxParts = math.MaxInt

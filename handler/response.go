@@ -20,7 +20,6 @@ var ErrBodyNotAllowed = errors.New("handler: response status does not allow a bo
 // Calling it again before the handler returns starts the response over,
 // dropping what was written, unless what was written is a complete
 // informational (1xx) response, which stays and is followed by the new one.
-// Call it only from the handler's goroutine, before the handler returns.
 func (r *Request) SendResponse(code int, message string) {
 	r.SendResponseOnly(code, message)
 	if r.http09 {
@@ -37,8 +36,7 @@ func (r *Request) SendResponse(code int, message string) {
 
 // SendResponseOnly starts the response with the status line alone, as
 // http.server's send_response_only does (used for interim responses such as
-// 100 Continue). It is otherwise [Request.SendResponse]. Call it only from
-// the handler's goroutine, before the handler returns.
+// 100 Continue). It is otherwise [Request.SendResponse].
 func (r *Request) SendResponseOnly(code int, message string) {
 	if r.state != stateIdle && !(r.state == stateBody && r.status < 200) {
 		r.restart()
@@ -70,12 +68,11 @@ func (r *Request) restart() {
 // Three names are also read, as they are sent: a Connection list holding
 // "close" (any case) sets [Request.CloseConnection], one holding only
 // "keep-alive" clears it, as in http.server; Content-Length tells
-// [Request.Finish] not to add its own (a body that does not match it closes
+// [Exchange.Finish] not to add its own (a body that does not match it closes
 // the connection after the response); Transfer-Encoding tells Finish the
 // handler frames the body itself.
 //
-// SendHeader panics if no response was started or its head has ended. Call
-// it only from the handler's goroutine, before the handler returns.
+// SendHeader panics if no response was started or its head has ended.
 func (r *Request) SendHeader(name, value string) {
 	if r.state != stateHead {
 		panic("handler: SendHeader outside a response head (call SendResponse first, EndHeaders last)")
@@ -128,8 +125,7 @@ func (r *Request) noteHeader(name, value []byte) {
 
 // EndHeaders ends the response head with a blank line, as http.server's
 // end_headers does. A second call is a no-op; a call before any response was
-// started panics. Call it only from the handler's goroutine, before the
-// handler returns.
+// started panics.
 func (r *Request) EndHeaders() {
 	switch r.state {
 	case stateIdle:
@@ -151,8 +147,7 @@ func (r *Request) EndHeaders() {
 // request the bytes are counted, for the Content-Length, but not sent. For a
 // status that allows no body it returns 0, [ErrBodyNotAllowed].
 //
-// Write copies p. Call it only from the handler's goroutine, before the
-// handler returns.
+// Write copies p.
 func (r *Request) Write(p []byte) (int, error) {
 	if !r.startBody() {
 		return 0, ErrBodyNotAllowed
@@ -165,8 +160,7 @@ func (r *Request) Write(p []byte) (int, error) {
 }
 
 // WriteString is [Request.Write] for a string; it makes Request an
-// [io.StringWriter]. Call it only from the handler's goroutine, before the
-// handler returns.
+// [io.StringWriter].
 func (r *Request) WriteString(s string) (int, error) {
 	if !r.startBody() {
 		return 0, ErrBodyNotAllowed
@@ -202,8 +196,7 @@ func (r *Request) startBody() bool {
 // Anything the request had already written is dropped first, so SendError
 // may be called at any point of a handler. The access log gets
 // http.server's extra "code 404, message Not Found" line (see
-// [AppendRequestLog]). Call it only from the handler's goroutine, before the
-// handler returns.
+// [AppendRequestLog]).
 func (r *Request) SendError(code int, message, explain string) {
 	if message == "" {
 		message = codec.StatusText(code)

@@ -10,11 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// page returns the error page send_error writes.
-func page(code int, message, explain string) string {
-	return string(codec.AppendErrorPage(nil, code, message, explain))
-}
-
 // errorHead is send_error's head for a code that allows a body.
 func errorHead(proto string, code int, reason, message, explain string) string {
 	return proto + " " + itoa(code) + " " + reason + "\r\n" + fbServer + date +
@@ -35,7 +30,7 @@ func TestSendError(t *testing.T) {
 		wantLog                string // the "code …" line's message
 	}{
 		{"404 defaults", "GET", 404, "", "",
-			errorHead("HTTP/1.1", 404, "Not Found", "", "") + errorPage404, "Not Found"},
+			errorHead("HTTP/1.1", 404, "Not Found", "", "") + page(404, "Not Found", ""), "Not Found"},
 		{"404 HEAD: no page, same length", "HEAD", 404, "", "",
 			errorHead("HTTP/1.1", 404, "Not Found", "", ""), "Not Found"},
 		{"message and explain", "GET", 400, "Bad <thing> & co", "explained",
@@ -76,7 +71,7 @@ func TestUnsupportedMethod(t *testing.T) {
 		{"POST", "Unsupported method ('POST')"},
 	}
 	for _, tt := range tests {
-		x := serve(t, Threads(), seedConn, parsed(tt.method+" / HTTP/1.1"), nil, at(21, 24, 17))
+		x := serve(t, New().Handle("GET", runner), seedConn, parsed(tt.method+" / HTTP/1.1"), nil, at(21, 24, 17))
 		assert.Equal(t, errorHead("HTTP/1.1", 501, tt.message, tt.message, "")+page(501, tt.message, ""), x.out)
 		assert.False(t, x.keep)
 	}
@@ -178,14 +173,14 @@ func TestFraming(t *testing.T) {
 			r.SetCloseConnection(true)
 			r.WriteString("x")
 		}), parsed("GET / HTTP/1.1"), ok + "Content-Length: 1\r\nConnection: close\r\n\r\nx", false},
-		{"client Connection: close", Threads(), parsed("GET / HTTP/1.1", "Connection: close"),
-			ok + threadsLength("loop 0") + "Connection: close\r\n\r\n" + threadsLine("loop 0"), false},
-		{"HTTP/1.0 client without keep-alive", Threads(), parsed("GET / HTTP/1.0"),
-			ok + threadsLength("loop 0") + "Connection: close\r\n\r\n" + threadsLine("loop 0"), false},
-		{"HTTP/1.0 client with keep-alive", Threads(), parsed("GET / HTTP/1.0", "Connection: Keep-Alive"),
-			ok + threadsLength("loop 0") + "Connection: keep-alive\r\n\r\n" + threadsLine("loop 0"), true},
-		{"protocol HTTP/1.0: http.server's bytes", proto10(Threads()), parsed("GET / HTTP/1.1"),
-			ok10 + "\r\n" + threadsLine("loop 0"), false},
+		{"client Connection: close", New().Handle("GET", runner), parsed("GET / HTTP/1.1", "Connection: close"),
+			ok + runnerLength("loop 0") + "Connection: close\r\n\r\n" + runnerLine("loop 0"), false},
+		{"HTTP/1.0 client without keep-alive", New().Handle("GET", runner), parsed("GET / HTTP/1.0"),
+			ok + runnerLength("loop 0") + "Connection: close\r\n\r\n" + runnerLine("loop 0"), false},
+		{"HTTP/1.0 client with keep-alive", New().Handle("GET", runner), parsed("GET / HTTP/1.0", "Connection: Keep-Alive"),
+			ok + runnerLength("loop 0") + "Connection: keep-alive\r\n\r\n" + runnerLine("loop 0"), true},
+		{"protocol HTTP/1.0: http.server's bytes", proto10(New().Handle("GET", runner)), parsed("GET / HTTP/1.1"),
+			ok10 + "\r\n" + runnerLine("loop 0"), false},
 		{"protocol HTTP/1.0, handler keep-alive: framed", proto10(New().Handle("GET", func(r *Request) {
 			r.SendResponse(200, "")
 			r.SendHeader("Connection", "keep-alive")
@@ -265,7 +260,7 @@ func TestPanicReported(t *testing.T) {
 	assert.Contains(t, string(stack), "TestPanicReported")
 	assert.Equal(t, 500, x.r.Status())
 
-	x = serve(t, Threads(), seedConn, parsed("GET / HTTP/1.1"), nil, at(21, 24, 17))
+	x = serve(t, New().Handle("GET", runner), seedConn, parsed("GET / HTTP/1.1"), nil, at(21, 24, 17))
 	v, stack = x.r.Panic()
 	assert.Nil(t, v)
 	assert.Nil(t, stack)
@@ -305,18 +300,18 @@ func TestAccessors(t *testing.T) {
 }
 
 func TestZeroHandlerUsesDefaults(t *testing.T) {
-	h := (&Handler{}).Handle("GET", threads)
+	h := (&Handler{}).Handle("GET", runner)
 	x := serve(t, h, nil, parsed("GET / HTTP/1.1"), nil, at(21, 24, 17))
-	assert.Equal(t, "HTTP/1.1 200 OK\r\n"+fbServer+date+threadsLength("")+"\r\n"+threadsLine(""), x.out)
+	assert.Equal(t, "HTTP/1.1 200 OK\r\n"+fbServer+date+runnerLength("")+"\r\n"+runnerLine(""), x.out)
 	assert.Equal(t, DefaultServerVersion+" "+DefaultSysVersion, h.VersionString())
-	assert.Equal(t, `- - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 200 `+threadsSize("")+"\n", x.log)
+	assert.Equal(t, `- - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 200 `+runnerSize("")+"\n", x.log)
 }
 
 func TestHandleReplaces(t *testing.T) {
-	h := New().Handle("GET", threads).Handle("GET", notFound)
+	h := New().Handle("GET", runner).Handle("GET", notFound)
 	x := serve(t, h, seedConn, parsed("GET / HTTP/1.1"), nil, at(21, 24, 17))
 	assert.Equal(t, 404, x.r.Status())
-	assert.Panics(t, func() { New().Handle("", threads) })
+	assert.Panics(t, func() { New().Handle("", runner) })
 	assert.Panics(t, func() { New().Handle("GET", nil) })
 }
 
@@ -326,7 +321,7 @@ func TestHandleReplaces(t *testing.T) {
 func TestRequestReuse(t *testing.T) {
 	h := New().
 		Handle("GET", hello).
-		Handle("HEAD", echo).
+		Handle("HEAD", runner).
 		Handle("DELETE", notFound).
 		Handle("PUT", func(*Request) { panic("boom") })
 	batch := []*codec.Request{
@@ -344,11 +339,11 @@ func TestRequestReuse(t *testing.T) {
 		want += x.out
 		wantLog += x.log
 	}
-	var r Request
+	var r Exchange
 	var out, log []byte
 	for _, req := range batch {
 		r.Begin(h, seedConn, req, nil, out)
-		h.Serve(&r)
+		h.Serve(r.Request())
 		out, _ = r.Finish()
 		log = AppendRequestLog(log, &r, logAt)
 	}

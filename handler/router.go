@@ -375,8 +375,7 @@ func stripPort(host []byte) []byte {
 // PathValue returns the part of the request path that the wildcard name
 // of the matching route (see [Handler.Route]) matched, percent-decoded, or
 // "" when the route has no such wildcard or the request was not routed. The
-// string is a copy and may be kept. Call it only from the handler's
-// goroutine, before the handler returns.
+// string is a copy and may be kept.
 func (r *Request) PathValue(name string) string {
 	if r.spare == nil || r.spare.route.p == nil {
 		return ""
@@ -392,8 +391,7 @@ func (r *Request) PathValue(name string) string {
 }
 
 // Pattern returns the pattern of the route that answers the request, as
-// given to [Handler.Route], or "" when it was not routed. Call it only from
-// the handler's goroutine, before the handler returns.
+// given to [Handler.Route], or "" when it was not routed.
 func (r *Request) Pattern() string {
 	if r.spare == nil || r.spare.route.p == nil {
 		return ""

@@ -237,12 +237,12 @@ func TestPathValueOutsideRoutes(t *testing.T) {
 
 	// A Request reused after a routed request forgets its route.
 	routed := New().Route("/{x}", func(r *Request) { got = append(got, r.PathValue("x")) })
-	r := new(Request)
+	r := new(Exchange)
 	r.Begin(routed, seedConn, parsed("GET /v HTTP/1.1"), nil, nil)
-	routed.Serve(r)
+	routed.Serve(r.Request())
 	r.Finish()
 	r.Begin(h, seedConn, parsed("GET /w HTTP/1.1"), nil, nil)
-	h.Serve(r)
+	h.Serve(r.Request())
 	r.Finish()
 	assert.Equal(t, []string{"", "", "v", "", ""}, got)
 }

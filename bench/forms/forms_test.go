@@ -139,7 +139,7 @@ func newCodecDecoder() func(testing.TB, body) (int, int) {
 // reused from body to body as the engine reuses it.
 func newFormDecoder() func(testing.TB, body) (int, int) {
 	h := handler.New()
-	var r handler.Request
+	var r handler.Exchange
 	var p codec.Parser
 	var req codec.Request
 	out := make([]byte, 0, 4096)
@@ -151,7 +151,7 @@ func newFormDecoder() func(testing.TB, body) (int, int) {
 			require.NoError(tb, err)
 		}
 		r.Begin(h, nil, &req, in.data, out[:0])
-		form, err := r.Form()
+		form, err := r.Request().Form()
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -159,7 +159,7 @@ func newFormDecoder() func(testing.TB, body) (int, int) {
 			fields++
 			n += int(form[i].Size)
 		}
-		r.SendResponse(204, "")
+		r.Request().SendResponse(204, "")
 		out, _ = r.Finish()
 		return fields, n
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/engine"
 	"github.com/fastbase/fastbase/handler"
+	"github.com/fastbase/fastbase/handler/examples"
 	"github.com/fastbase/fastbase/handler/httpbin"
 )
 
@@ -63,11 +64,11 @@ type config struct {
 
 // handlers are the built-in handlers by their -handler name.
 var handlers = map[string]func(*config) *handler.Handler{
-	"echo":    func(*config) *handler.Handler { return handler.Echo() },
-	"form":    func(*config) *handler.Handler { return handler.Form() },
-	"hello":   func(*config) *handler.Handler { return handler.Hello() },
-	"threads": func(*config) *handler.Handler { return handler.Threads() },
-	"error":   func(*config) *handler.Handler { return handler.NotFound() },
+	"echo":    func(*config) *handler.Handler { return examples.Echo() },
+	"form":    func(*config) *handler.Handler { return examples.Form() },
+	"hello":   func(*config) *handler.Handler { return examples.Hello() },
+	"threads": func(*config) *handler.Handler { return examples.Threads() },
+	"error":   func(*config) *handler.Handler { return examples.NotFound() },
 	"httpbin": newHTTPBin,
 }
 

@@ -21,7 +21,7 @@ func TestEchoAllocations(t *testing.T) {
 		var (
 			p   codec.Parser
 			req codec.Request
-			r   handler.Request
+			r   handler.Exchange
 		)
 		buf := make([]byte, 0, 8192)
 		allocs := testing.AllocsPerRun(500, func() {
@@ -29,7 +29,7 @@ func TestEchoAllocations(t *testing.T) {
 				panic(err)
 			}
 			r.Begin(h, testConn, &req, nil, buf[:0])
-			h.Serve(&r)
+			h.Serve(r.Request())
 			buf, _ = r.Finish()
 		})
 		assert.Zero(t, allocs, target)

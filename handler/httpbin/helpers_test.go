@@ -59,15 +59,15 @@ func do(t testing.TB, h *handler.Handler, raw string) answer {
 	if n < len(raw) {
 		body = []byte(raw[n:])
 	}
-	var r handler.Request
+	var r handler.Exchange
 	r.Begin(h, testConn, &req, body, nil)
-	h.Serve(&r)
+	h.Serve(r.Request())
 	out, keep := r.Finish()
 	a := answer{keep: keep, reset: r.Aborted()}
 	if a.reset {
 		return a
 	}
-	var s *handler.Stream
+	var s *handler.Continuation
 	a.delay, s = r.Later()
 	for s != nil {
 		a.waits = append(a.waits, s.Wait())

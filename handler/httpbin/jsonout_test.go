@@ -19,12 +19,12 @@ func noBodyBoth(t testing.TB, raw string) (hand, reflected string, ok bool) {
 	if n, err := p.Parse([]byte(raw), &req); err != nil || n != len(raw) {
 		return "", "", false
 	}
-	var r handler.Request
+	var r handler.Exchange
 	r.Begin(handler.New(), jsonConn, &req, nil, nil)
 	s := new(jsonScratch)
-	hand = string(appendNoBody(s, nil, &r, noBodyOptions{}))
+	hand = string(appendNoBody(s, nil, r.Request(), noBodyOptions{}))
 	a := &app{}
-	reflected = string(marshal(a.noBody(&r)))
+	reflected = string(marshal(a.noBody(r.Request())))
 	r.Finish()
 	return hand, reflected, true
 }

@@ -19,7 +19,7 @@ func benchmarkTarget(b *testing.B, raw string) {
 	var (
 		p   codec.Parser
 		req codec.Request
-		r   handler.Request
+		r   handler.Exchange
 	)
 	buf := make([]byte, 0, 8192)
 	b.ReportAllocs()
@@ -28,7 +28,7 @@ func benchmarkTarget(b *testing.B, raw string) {
 			b.Fatal(err)
 		}
 		r.Begin(h, testConn, &req, nil, buf[:0])
-		h.Serve(&r)
+		h.Serve(r.Request())
 		buf, _ = r.Finish()
 	}
 }

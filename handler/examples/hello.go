@@ -1,4 +1,6 @@
-package handler
+package examples
+
+import "github.com/fastbase/fastbase/handler"
 
 // helloBody is the TechEmpower plaintext response body.
 const helloBody = "Hello, World!"
@@ -7,14 +9,14 @@ const helloBody = "Hello, World!"
 // its path, is answered 200 "Hello, World!" with Server, Date, Content-Type
 // text/plain and Content-Length. Its whole path, from parsed request to
 // encoded response, does not allocate.
-func Hello() *Handler {
-	return New().Handle("GET", hello).Handle("HEAD", hello)
+func Hello() *handler.Handler {
+	return handler.New().Handle("GET", hello).Handle("HEAD", hello)
 }
 
 // helloResponse is the whole answer, built once: TechEmpower's rules let
 // the Date value be cached, and nothing else in it changes.
-var helloResponse = NewPrepared(200, helloBody, HeaderField{"Content-Type", "text/plain"})
+var helloResponse = handler.NewPrepared(200, helloBody, handler.HeaderField{Name: "Content-Type", Value: "text/plain"})
 
-func hello(r *Request) {
+func hello(r *handler.Request) {
 	r.SendPrepared(helloResponse)
 }

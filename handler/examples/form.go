@@ -1,4 +1,4 @@
-package handler
+package examples
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/fastbase/fastbase/codec"
+	"github.com/fastbase/fastbase/handler"
 )
 
 // Form returns the seed's POST example on its own, with a page to try it
@@ -13,11 +14,11 @@ import (
 // form (a text field and a file input) that posts to the same URL, and POST
 // echoes the form as [Echo] does, with "Content-Type: text/plain;
 // charset=utf-8" so that a browser shows it as text.
-func Form() *Handler {
-	return New().
+func Form() *handler.Handler {
+	return handler.New().
 		Handle("GET", formPage).
 		Handle("HEAD", formPage).
-		Handle("POST", func(r *Request) { echoForm(r, "text/plain; charset=utf-8") })
+		Handle("POST", func(r *handler.Request) { echoForm(r, "text/plain; charset=utf-8") })
 }
 
 // FormPageHTML is the page the [Form] handler serves for GET. The form
@@ -39,7 +40,7 @@ const FormPageHTML = `<!DOCTYPE html>
 </html>
 `
 
-func formPage(r *Request) {
+func formPage(r *handler.Request) {
 	r.SendResponse(200, "")
 	r.SendHeader("Content-Type", "text/html; charset=utf-8")
 	r.EndHeaders()
@@ -47,7 +48,7 @@ func formPage(r *Request) {
 }
 
 // echoPost is the seed's PostHandler.do_POST.
-func echoPost(r *Request) { echoForm(r, "") }
+func echoPost(r *handler.Request) { echoForm(r, "") }
 
 // echoForm answers a POST as the seed's PostHandler does:
 //
@@ -64,9 +65,9 @@ func echoPost(r *Request) { echoForm(r, "") }
 // a form is reported as "Body: type (N bytes)" where Python failed without
 // an answer, and a malformed form gets the error page its [codec.Error]
 // describes. A Content-Type of "" sends none, as the seed does.
-func echoForm(r *Request, contentType string) {
+func echoForm(r *handler.Request, contentType string) {
 	fields, err := r.Form()
-	if err != nil && err != ErrNotForm {
+	if err != nil && err != handler.ErrNotForm {
 		var e *codec.Error
 		if errors.As(err, &e) {
 			r.SendError(e.Status, e.Message, e.Explain)
@@ -86,7 +87,7 @@ func echoForm(r *Request, contentType string) {
 	b = append(b, "\nPath: "...)
 	b = appendLatin1String(b, r.Path())
 	b = append(b, '\n')
-	if err == ErrNotForm {
+	if err == handler.ErrNotForm {
 		b = append(b, "Body: "...)
 		b = append(b, r.Parsed().Header("content-type")...)
 		b = append(b, " ("...)
@@ -104,7 +105,7 @@ func echoForm(r *Request, contentType string) {
 
 // appendFieldLine appends one field's line of the echo; a text value held
 // in a file is copied to the response from there.
-func appendFieldLine(r *Request, b []byte, f *Field) []byte {
+func appendFieldLine(r *handler.Request, b []byte, f *handler.Field) []byte {
 	b = append(b, '\t')
 	if len(f.Filename) > 0 {
 		b = append(b, "Uploaded "...)

@@ -1,10 +1,13 @@
-package handler
+package examples
 
 import (
 	"net"
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/fastbase/fastbase/handler"
 )
 
 // Echo returns the seed's GET example: for GET and HEAD it answers 200 with
@@ -24,19 +27,20 @@ import (
 //	sys_version=Go/1.26.8
 //	protocol_version=HTTP/1.1
 //
-// Like the seed it sends no Content-Length; [Request.Finish] adds it. Request
-// bytes above 0x7f are shown as http.server shows them, read as ISO-8859-1.
+// Like the seed it sends no Content-Length; the server adds it
+// ([handler.Exchange.Finish]). Request bytes above 0x7f are shown as
+// http.server shows them, read as ISO-8859-1.
 //
 // POST is the seed's POST example: it echoes the posted form, one line per
 // field in the order posted (see [Form] for the same on its own, with a
 // page to post from).
-func Echo() *Handler {
-	return New().Handle("GET", echo).Handle("HEAD", echo).Handle("POST", echoPost)
+func Echo() *handler.Handler {
+	return handler.New().Handle("GET", echo).Handle("HEAD", echo).Handle("POST", echoPost)
 }
 
-func echo(r *Request) {
+func echo(r *handler.Request) {
 	realPath, query := urlparse(r.Path())
-	h := r.Handler()
+	server, sys, protocol := r.Handler().Versions()
 
 	r.SendResponse(200, "")
 	r.EndHeaders()
@@ -56,11 +60,11 @@ func echo(r *Request) {
 	b = append(b, "\nrequest_version="...)
 	b = appendLatin1String(b, r.RequestVersion())
 	b = append(b, "\n\nSERVER VALUES:\nserver_version="...)
-	b = append(b, h.serverVersion()...)
+	b = append(b, server...)
 	b = append(b, "\nsys_version="...)
-	b = append(b, h.sysVersion()...)
+	b = append(b, sys...)
 	b = append(b, "\nprotocol_version="...)
-	b = append(b, h.protocolVersion()...)
+	b = append(b, protocol...)
 	b = append(b, '\n')
 	r.Write(b)
 }
@@ -101,9 +105,10 @@ func scopeID(zone string) int {
 // appendLatin1String appends s, read as ISO-8859-1, in UTF-8, which is what
 // the seed's handler writes for request bytes: http.server decodes the
 // request line as ISO-8859-1 and the handler encodes its page as UTF-8.
+// ISO-8859-1's bytes are the first 256 code points, so each is one rune.
 func appendLatin1String(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		dst = appendLatin1(dst, s[i])
+		dst = utf8.AppendRune(dst, rune(s[i]))
 	}
 	return dst
 }

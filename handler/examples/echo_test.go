@@ -1,4 +1,4 @@
-package handler
+package examples
 
 import (
 	"net/netip"
