@@ -71,6 +71,7 @@ type Parser struct {
 	fields []fieldSpan // the fields read, once a block has taken more than one call
 	direct bool        // this call keeps fields in the Request, not in fields
 	limits Limits      // Limits with the defaults filled in, for this call
+	lines  lineIndex   // the line ends parseFast found
 
 	// examined counts the bytes the parser has looked at since it was made.
 	// Tests use it to prove that parsing is linear in the input, however it
@@ -520,7 +521,8 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	if len(buf) > maxFastBlock {
 		buf = buf[:maxFastBlock]
 	}
-	var lines lineIndex
+	lines := &p.lines
+	lines.scanned = 0
 	lines.scan(buf, 0, lim.MaxRequestLine)
 	lf, sp := lines.next(buf, 0, lim.MaxRequestLine)
 	if lf < 1 || buf[lf-1] != '\r' || !p.requestLineAt(buf, 0, sp, lf-1) {
@@ -533,8 +535,17 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	fields := 0
 	pos := lf + 1
 	for {
-		lf, colon := lines.next(buf, pos, lim.MaxHeaderLine)
-		if lf < 0 || lf-pos >= lim.MaxHeaderLine {
+		// lines.next by hand: the call costs more than the line.
+		i := lines.i
+		if i >= lines.n || i >= lineBatch {
+			if !lines.rescan(buf, pos, lim.MaxHeaderLine) {
+				return p.abandonFast(req)
+			}
+			i = 0
+		}
+		lines.i = i + 1
+		lf, colon := int(lines.ends.lf[i]), int(lines.ends.nameEnd[i])
+		if lf-pos >= lim.MaxHeaderLine {
 			return p.abandonFast(req)
 		}
 		if lf == pos+1 && buf[pos] == '\r' && fields < lim.MaxHeaders {
@@ -575,6 +586,10 @@ func fieldValue(rest []byte) []byte {
 	if k := len(rest) - 1; k >= 0 && rest[k] == '\r' {
 		rest = rest[:k]
 	}
+	// The usual shape, one space after the colon and none at the end.
+	if k := len(rest) - 1; k >= 1 && rest[0] == ' ' && rest[1] > ' ' && rest[k] > ' ' {
+		return rest[1:]
+	}
 	vs, ve := 0, len(rest)
 	for vs < ve && (rest[vs] == ' ' || rest[vs] == '\t') {
 		vs++
@@ -611,16 +626,21 @@ func (x *lineIndex) scan(buf []byte, pos, window int) {
 // and of the line's first byte that is not a tchar; lf is -1 when the scan
 // stopped before the LF.
 func (x *lineIndex) next(buf []byte, pos, window int) (lf, nameEnd int) {
-	if x.i == x.n && !x.rescan(buf, pos, window) {
-		return -1, 0
+	i := x.i
+	if i >= x.n || i >= lineBatch {
+		if !x.rescan(buf, pos, window) {
+			return -1, 0
+		}
+		i = 0
 	}
-	lf, nameEnd = int(x.ends.lf[x.i]), int(x.ends.nameEnd[x.i])
-	x.i++
-	return lf, nameEnd
+	x.i = i + 1
+	return int(x.ends.lf[i]), int(x.ends.nameEnd[i])
 }
 
 // rescan scans on from pos when the last scan stopped only for want of
 // room, and reports whether it found a line.
+//
+//go:noinline
 func (x *lineIndex) rescan(buf []byte, pos, window int) bool {
 	if !x.more {
 		return false
@@ -631,19 +651,19 @@ func (x *lineIndex) rescan(buf []byte, pos, window int) bool {
 
 // mayFrame reports whether name may be one of the fields frameField takes
 // note of, by its length and first letter: most fields are not, and are
-// passed over without a call.
+// passed over with one comparison.
 func mayFrame(name []byte) bool {
-	switch len(name) {
-	case len("Host"):
-		return name[0]|0x20 == 'h'
-	case len("Expect"):
-		return name[0]|0x20 == 'e'
-	case len("Connection"), len("Content-Length"):
-		return name[0]|0x20 == 'c'
-	case len("Transfer-Encoding"):
-		return name[0]|0x20 == 't'
-	}
-	return false
+	return len(name) < len(frameInitials) && len(name) > 0 && frameInitials[len(name)] == name[0]|0x20
+}
+
+// frameInitials holds, by length, the first letter of the field names
+// frameField looks at.
+var frameInitials = [32]byte{
+	len("Host"):              'h',
+	len("Expect"):            'e',
+	len("Connection"):        'c',
+	len("Content-Length"):    'c',
+	len("Transfer-Encoding"): 't',
 }
 
 // abandonFast undoes what parseFast did and returns 0.
