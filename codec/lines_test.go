@@ -55,10 +55,10 @@ func scanInputs() [][]byte {
 		out = append(out, []byte(s))
 	}
 	specials := []byte{'\n', '\r', '\t', 0, 0x1f, 0x20, 0x7f, 0x80, 0xff, 'a', ':'}
-	for _, size := range []int{15, 16, 17, 18, 31, 32, 33, 34, 47, 48, 49, 63, 64, 65, 66} {
+	for _, size := range []int{15, 16, 17, 18, 31, 32, 33, 34, 47, 48, 49, 63, 64, 65, 66, 79, 80, 81, 127, 128, 129, 130} {
 		for at := 0; at < size; at++ {
 			for _, c := range specials {
-				b := []byte(strings.Repeat("abcdefg: ", 8)[:size])
+				b := []byte(strings.Repeat("abcdefg: ", 16)[:size])
 				b[at] = c
 				out = append(out, b)
 				if at+1 < size {

@@ -555,7 +555,15 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 		if colon == pos || buf[colon] != ':' {
 			return p.abandonFast(req)
 		}
-		n, v := buf[pos:colon], fieldValue(buf[colon+1:lf])
+		n := buf[pos:colon]
+		var v []byte
+		// fieldValue's usual shape, by hand: one space after the colon and a
+		// CRLF right after the value.
+		if vs, ve := colon+2, lf-1; ve-vs >= 1 && buf[ve] == '\r' && buf[vs-1] == ' ' && buf[vs] > ' ' && buf[ve-1] > ' ' {
+			v = buf[vs:ve]
+		} else {
+			v = fieldValue(buf[colon+1 : lf])
+		}
 		fields++
 		hs = appendHeader(hs, n, v)
 		if mayFrame(n) && p.frameField(n, v, fields) != nil {
@@ -585,10 +593,6 @@ const maxFastBlock = 1<<31 - 1
 func fieldValue(rest []byte) []byte {
 	if k := len(rest) - 1; k >= 0 && rest[k] == '\r' {
 		rest = rest[:k]
-	}
-	// The usual shape, one space after the colon and none at the end.
-	if k := len(rest) - 1; k >= 1 && rest[0] == ' ' && rest[1] > ' ' && rest[k] > ' ' {
-		return rest[1:]
 	}
 	vs, ve := 0, len(rest)
 	for vs < ve && (rest[vs] == ' ' || rest[vs] == '\t') {
