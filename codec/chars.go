@@ -188,3 +188,13 @@ func isFieldValue(b []byte) bool {
 		b = b[i+1:]
 	}
 }
+
+// lowerWord and lowerWord32 are eight and four bytes of b from i on, with
+// bit 0x20 set in each as equalLower sets it. Compared with stringWord of a
+// constant, which the compiler folds, they test several bytes of a name at
+// once.
+func lowerWord(b []byte, i int) uint64 { return binary.LittleEndian.Uint64(b[i:]) | 0x20*ones }
+
+func lowerWord32(b []byte, i int) uint32 {
+	return binary.LittleEndian.Uint32(b[i:]) | 0x20202020
+}
