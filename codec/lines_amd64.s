@@ -102,7 +102,23 @@ loop:
 	CMPQ R13, DX
 	JHI  leaveavx
 
-	VMOVDQU   (SI)(BX*1), Y0
+	VMOVDQU (SI)(BX*1), Y0
+
+	// Most steps lie inside a value: no control byte, so no LF, no CR and
+	// nothing that stops the scan. Unless a name end is still to find, such
+	// a step needs no more than this test.
+	TESTQ    R15, R15
+	JNZ      avxclassify
+	VPMINUB  Y12, Y0, Y3
+	VPCMPEQB Y0, Y3, Y3
+	VPCMPEQB Y13, Y0, Y4
+	VPOR     Y4, Y3, Y3
+	VPTEST   Y3, Y3
+	JNZ      avxclassify
+	ADDQ     $32, BX
+	JMP      loop
+
+avxclassify:
 	VPCMPEQB  Y10, Y0, Y1
 	VPMOVMSKB Y1, R9
 	VPCMPEQB  Y11, Y0, Y2
@@ -189,6 +205,17 @@ crdone:
 	NOTL R12
 	ANDL R12, R10
 
+	// Only the LFs before the first stopping byte count.
+	TESTL R10, R10
+	JZ    pending
+	MOVL  R10, R12
+	NEGL  R12
+	ANDL  R10, R12
+	DECL  R12
+	ANDL  R12, R9
+
+pending:
+
 	// A name end still to find is the step's first byte that is no tchar.
 	TESTQ R15, R15
 	JZ    lfloop
@@ -205,9 +232,6 @@ lfloop:
 	MOVL  R9, R12
 	NEGL  R12
 	ANDL  R9, R12
-	LEAL  -1(R12), CX
-	TESTL R10, CX
-	JNZ   stopbad
 
 	// The next line's name ends at the first byte above this LF that is no
 	// tchar: R12 = R14 & -(LF bit << 1).

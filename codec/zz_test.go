@@ -37,3 +37,28 @@ func BenchmarkParseMin(b *testing.B) {
 		p.Parse(data, &req)
 	}
 }
+
+func BenchmarkParseMany(b *testing.B) {
+	s := "GET / HTTP/1.1\r\nHost: a\r\n"
+	for i := 0; i < 29; i++ {
+		s += "X-Abc: defgh\r\n"
+	}
+	data := []byte(s + "\r\n")
+	var p Parser
+	var req Request
+	for b.Loop() {
+		p.Parse(data, &req)
+	}
+}
+
+func BenchmarkScanMany(b *testing.B) {
+	s := "GET / HTTP/1.1\r\nHost: a\r\n"
+	for i := 0; i < 29; i++ {
+		s += "X-Abc: defgh\r\n"
+	}
+	data := []byte(s + "\r\n")
+	var e lineEnds
+	for b.Loop() {
+		scanLines(data, 0, -1, &e)
+	}
+}
