@@ -7,7 +7,8 @@ const lineBatch = 32
 
 // lineEnds is what scanLines records of the lines it finds, in order: the
 // offset of each line's LF, and of the first byte of the line that is not
-// a tchar, where a field line's name ends. The assembly knows the layout.
+// a tchar, where a field line's name ends. The assembly writes nameEnd at
+// offset 128, which TestLineEndsLayout checks.
 type lineEnds struct {
 	lf      [lineBatch]uint32
 	nameEnd [lineBatch]uint32
@@ -16,8 +17,9 @@ type lineEnds struct {
 // scanLines is the one pass over a header block that finds its lines and
 // validates its bytes in bulk. From offset from on, it records in ends the
 // lines it finds, and stops
-//   - after the LF that ends an empty line, one two bytes after the LF
-//     before it (prev is the offset of the LF before from, or from-1);
+//   - after an LF two bytes after the LF before it (prev is the offset of
+//     the LF before from, or from-1): the end of the blank line CR LF, or
+//     of a one-byte line, which the caller refuses;
 //   - after the LF that fills ends;
 //   - at the first byte that has no place in a header block parsed on the
 //     fast path: a control byte other than HTAB and LF, DEL, or a CR that
@@ -29,9 +31,14 @@ type lineEnds struct {
 // that every line it records holds no control byte but HTAB, and a CR right
 // before its LF. Offsets must fit in 32 bits.
 //
-// The architecture's file gives a vectorised scanLines where there is one;
-// scanLinesGo is the portable one, with the same results.
-var _ = scanLines
+// scanLinesAsm is the vectorised implementation where the architecture has
+// one (useAsm), scanLinesGo the portable one, with the same results.
+func scanLines(buf []byte, from, prev int, ends *lineEnds) (n, stop int) {
+	if useAsm && len(buf) >= 16 {
+		return scanLinesAsm(buf, from, prev, ends, useAVX2)
+	}
+	return scanLinesGo(buf, from, prev, ends)
+}
 
 // scanLinesGo is scanLines in portable Go: the name of a line byte by byte,
 // the rest eight bytes a step while none is a control byte.

@@ -1,24 +1,16 @@
 package codec
 
-// useAsm selects scanLinesAsm; useAVX2 its 32-byte steps. Tests turn them
-// off to run every input through the other implementations.
+// useAsm selects scanLinesAsm where the processor has what it needs;
+// useAVX2 its 32-byte steps. Tests turn them off to run every input
+// through the other implementations.
 var (
 	useAsm  = hasSSSE3()
 	useAVX2 = hasAVX2()
 )
 
-// scanLines uses SSSE3 (PSHUFB tells tchars from other bytes) and AVX2
-// where the processor and the operating system support them, and portable
-// Go elsewhere. The assembly reads 16 bytes at a time and needs at least
-// that many.
-func scanLines(buf []byte, from, prev int, ends *lineEnds) (n, stop int) {
-	if useAsm && len(buf) >= 16 {
-		return scanLinesAsm(buf, from, prev, ends, useAVX2)
-	}
-	return scanLinesGo(buf, from, prev, ends)
-}
-
-// scanLinesAsm is scanLines for len(buf) >= 16; avx2 selects 32-byte steps.
+// scanLinesAsm is scanLines for len(buf) >= 16, in SSSE3 (PSHUFB tells
+// tchars from other bytes) 16 bytes a step, or with avx2 32 bytes a step.
+// It needs SSSE3, which hasSSSE3 checks; SSE2 comes with every amd64.
 //
 //go:noescape
 func scanLinesAsm(buf []byte, from, prev int, ends *lineEnds, avx2 bool) (n, stop int)

@@ -6,7 +6,9 @@ package codec
 // architecture; without assembly they change nothing.
 var useAsm, useAVX2 = false, false
 
-func scanLines(buf []byte, from, prev int, ends *lineEnds) (n, stop int) {
+// scanLinesAsm is never called here (useAsm is false); the portable
+// scanner is what this architecture has.
+func scanLinesAsm(buf []byte, from, prev int, ends *lineEnds, _ bool) (n, stop int) {
 	return scanLinesGo(buf, from, prev, ends)
 }
 

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -162,4 +163,34 @@ func FuzzScanLines(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestParseWithEveryScanner runs the parser's tables with each
+// implementation of scanLines this machine has, the portable one forced
+// too, so that every input the fast path takes goes through each.
+func TestParseWithEveryScanner(t *testing.T) {
+	for _, impl := range scanImpls() {
+		if !impl.available {
+			t.Logf("%s: not on this machine", impl.name)
+			continue
+		}
+		t.Run(impl.name, func(t *testing.T) {
+			withScan(impl, func() {
+				for _, tt := range parseTests {
+					t.Run(tt.name, func(t *testing.T) {
+						checkSplits(t, tt.limits, []byte(tt.raw), tt.want)
+					})
+				}
+				t.Run("pipelined", TestParsePipelined)
+				t.Run("line limits", TestParseLineLimits)
+				t.Run("examined", TestParseExamined)
+				t.Run("allowed disagreements", TestAllowedDisagreements)
+			})
+		})
+	}
+}
+
+func TestLineEndsLayout(t *testing.T) {
+	var e lineEnds
+	require.EqualValues(t, 128, unsafe.Offsetof(e.nameEnd))
 }
