@@ -48,14 +48,15 @@ func equalFold(b []byte, s string) bool {
 // lower case and made of letters, digits and '-', and b is a field name or
 // a field value that passed isFieldValue. Setting bit 0x20 lowers a letter;
 // the only other bytes it maps onto a letter, digit or '-' are control
-// characters other than HTAB, which b cannot hold. Eight bytes are compared
-// per step, the last step overlapping the one before.
+// characters other than HTAB, which b cannot hold. Eight bytes (four for
+// shorter strings) are compared per step, the last step overlapping the
+// one before.
 func equalLower(b []byte, s string) bool {
 	n := len(s)
 	if len(b) != n {
 		return false
 	}
-	if n < 8 {
+	if n < 4 {
 		for i := 0; i < n; i++ {
 			if b[i]|0x20 != s[i] {
 				return false
@@ -63,12 +64,23 @@ func equalLower(b []byte, s string) bool {
 		}
 		return true
 	}
+	if n < 8 {
+		const lows = 0x20202020
+		return binary.LittleEndian.Uint32(b)|lows == stringWord32(s) &&
+			binary.LittleEndian.Uint32(b[n-4:])|lows == stringWord32(s[n-4:])
+	}
 	for i := 0; i < n-8; i += 8 {
 		if binary.LittleEndian.Uint64(b[i:])|0x20*ones != stringWord(s[i:]) {
 			return false
 		}
 	}
 	return binary.LittleEndian.Uint64(b[n-8:])|0x20*ones == stringWord(s[n-8:])
+}
+
+// stringWord32 is binary.LittleEndian.Uint32 for the first four bytes of s.
+func stringWord32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // stringWord is binary.LittleEndian.Uint64 for the first eight bytes of s.
@@ -165,3 +177,13 @@ func isVisible(b []byte) bool {
 // isFieldValue reports whether b may be a field value once trimmed: no
 // control character other than HTAB (RFC 9110 §5.5).
 func isFieldValue(b []byte) bool { return indexBadFieldByte(b) < 0 }
+
+// lowerWord and lowerWord32 are eight and four bytes of b from i on, with
+// bit 0x20 set in each as equalLower sets it. Compared with stringWord of a
+// constant, which the compiler folds, they test several bytes of a name at
+// once.
+func lowerWord(b []byte, i int) uint64 { return binary.LittleEndian.Uint64(b[i:]) | 0x20*ones }
+
+func lowerWord32(b []byte, i int) uint32 {
+	return binary.LittleEndian.Uint32(b[i:]) | 0x20202020
+}

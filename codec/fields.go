@@ -125,25 +125,27 @@ func badFieldLine(line []byte, i int, words *fieldWords) *Error {
 // and answered. The field is field number index+1 of the block.
 func (p *Parser) frameField(name, value []byte, number int) *Error {
 	st := &p.st
+	// equalLower(name, "host") and so on, a word or two at a time.
 	switch len(name) {
 	case len("Host"):
-		if equalLower(name, "host") {
+		if lowerWord32(name, 0) == stringWord32("host") {
 			return st.hostField(value, number)
 		}
 	case len("Expect"):
-		if equalLower(name, "expect") {
+		if lowerWord32(name, 0) == stringWord32("expe") && lowerWord32(name, 2) == stringWord32("pect") {
 			st.expectations(value)
 		}
 	case len("Connection"):
-		if equalLower(name, "connection") {
+		if lowerWord(name, 0) == stringWord("connecti") && lowerWord(name, 2) == stringWord("nnection") {
 			st.connectionOptions(value)
 		}
 	case len("Content-Length"):
-		if equalLower(name, "content-length") {
+		if lowerWord(name, 0) == stringWord("content-") && lowerWord(name, 6) == stringWord("t-length") {
 			return st.contentLengthField(value)
 		}
 	case len("Transfer-Encoding"):
-		if equalLower(name, "transfer-encoding") {
+		if lowerWord(name, 0) == stringWord("transfer") && lowerWord(name, 8) == stringWord("-encodin") &&
+			name[16]|0x20 == 'g' {
 			st.transferCodings(value, number)
 		}
 	}
@@ -228,10 +230,12 @@ var notHostByte = func() (t [256]byte) {
 func (f *framing) connectionOptions(value []byte) {
 	// The usual values are a single option.
 	switch {
-	case equalLower(value, "keep-alive"):
+	case len(value) == len("keep-alive") &&
+		lowerWord(value, 0) == stringWord("keep-ali") && lowerWord(value, 2) == stringWord("ep-alive"):
 		f.connKeepAlive = true
 		return
-	case equalLower(value, "close"):
+	case len(value) == len("close") &&
+		lowerWord32(value, 0) == stringWord32("clos") && lowerWord32(value, 1) == stringWord32("lose"):
 		f.connClose = true
 		return
 	}

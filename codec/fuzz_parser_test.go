@@ -8,8 +8,9 @@ import (
 
 // FuzzParser checks that any input, taken as a stream of pipelined header
 // blocks, gives the same results fed whole as fed in pieces that end at
-// fuzz-chosen offsets, the buffer moving between calls; and that Parse never
-// panics. The seeds run as ordinary tests.
+// fuzz-chosen offsets, the buffer moving between calls, and the same with
+// the portable line scanner as with the vectorised one; and that Parse
+// never panics. The seeds run as ordinary tests.
 func FuzzParser(f *testing.F) {
 	seeds := []string{
 		techEmpowerRequest,
@@ -44,6 +45,11 @@ func FuzzParser(f *testing.F) {
 		got := streamPieces(l, raw, cutOffsets(len(raw), cuts))
 		if got != want {
 			t.Fatalf("fed whole:\n%s\nin pieces:\n%s", want, got)
+		}
+		// The portable line scanner gives what the vectorised one gives.
+		withScan(scanImpl{name: "go"}, func() { got = streamWhole(l, raw) })
+		if got != want {
+			t.Fatalf("with the vectorised scanner:\n%s\nwith the portable one:\n%s", want, got)
 		}
 	})
 }

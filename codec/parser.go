@@ -71,6 +71,7 @@ type Parser struct {
 	fields []fieldSpan // the fields read, once a block has taken more than one call
 	direct bool        // this call keeps fields in the Request, not in fields
 	limits Limits      // Limits with the defaults filled in, for this call
+	lines  lineIndex   // the line ends parseFast found
 
 	// examined counts the bytes the parser has looked at since it was made.
 	// Tests use it to prove that parsing is linear in the input, however it
@@ -504,19 +505,27 @@ func (st *parseState) keepAlive() bool {
 }
 
 // parseFast parses a header block that is all in buf and has the common
-// shape: a request line requestLineFast takes, field lines scanField takes,
-// a CRLF blank line, no Transfer-Encoding, nothing finish refuses. It makes
-// a single pass over the block, each line's end found as the line is
-// validated, and returns the block's length. It returns 0, and leaves the parser as it found it, for
-// anything else (a block not all there, a limit reached, an error): the
+// shape: a request line requestLineFast takes, field lines of a token name,
+// a colon and a value, a CRLF blank line, no Transfer-Encoding, nothing
+// finish refuses. One vectorised pass (scanLines) finds the line ends and
+// validates every byte of the block against control characters; what is
+// left per line is its name, its colon and the whitespace around its value.
+// It returns the block's length, or 0, leaving the parser as it found it,
+// for anything else (a block not all there, a limit reached, an error): the
 // general loop of Parse then decides, so both give the same result.
 func (p *Parser) parseFast(buf []byte, req *Request) int {
 	lim := &p.limits
 	if lim.MaxHeaderBytes > 0 && lim.MaxHeaderBytes < len(buf) {
 		buf = buf[:lim.MaxHeaderBytes]
 	}
-	lf := bytes.IndexByte(buf[:min(len(buf), lim.MaxRequestLine)], '\n')
-	if lf < 1 || buf[lf-1] != '\r' || !p.requestLineFast(buf, 0, lf-1) {
+	if len(buf) > maxFastBlock {
+		buf = buf[:maxFastBlock]
+	}
+	lines := &p.lines
+	lines.scanned = 0
+	lines.scan(buf, 0, lim.MaxRequestLine)
+	lf, sp := lines.next(buf, 0, lim.MaxRequestLine)
+	if lf < 1 || buf[lf-1] != '\r' || !p.requestLineAt(buf, 0, sp, lf-1) {
 		p.st = parseState{}
 		return 0
 	}
@@ -526,17 +535,36 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	fields := 0
 	pos := lf + 1
 	for {
-		end := min(len(buf), pos+lim.MaxHeaderLine)
-		if pos+1 < end && buf[pos] == '\r' && buf[pos+1] == '\n' && fields < lim.MaxHeaders {
-			pos += 2
-			break
+		// lines.next by hand: the call costs more than the line.
+		i := lines.i
+		if i >= lines.n || i >= lineBatch {
+			if !lines.rescan(buf, pos, lim.MaxHeaderLine) {
+				return p.abandonFast(req)
+			}
+			i = 0
 		}
-		name, value, lf, _ := scanField(buf, pos, end)
-		if lf == 0 {
+		lines.i = i + 1
+		lf, colon := int(lines.ends.lf[i]), int(lines.ends.nameEnd[i])
+		if lf-pos >= lim.MaxHeaderLine {
 			return p.abandonFast(req)
 		}
+		if lf == pos+1 && buf[pos] == '\r' && fields < lim.MaxHeaders {
+			pos = lf + 1
+			break
+		}
+		if colon == pos || buf[colon] != ':' {
+			return p.abandonFast(req)
+		}
+		n := buf[pos:colon]
+		var v []byte
+		// fieldValue's usual shape, by hand: one space after the colon and a
+		// CRLF right after the value.
+		if vs, ve := colon+2, lf-1; ve-vs >= 1 && buf[ve] == '\r' && buf[vs-1] == ' ' && buf[vs] > ' ' && buf[ve-1] > ' ' {
+			v = buf[vs:ve]
+		} else {
+			v = fieldValue(buf[colon+1 : lf])
+		}
 		fields++
-		n, v := buf[name.start:name.end], buf[value.start:value.end]
 		hs = appendHeader(hs, n, v)
 		if mayFrame(n) && p.frameField(n, v, fields) != nil {
 			return p.abandonFast(req)
@@ -548,27 +576,98 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 		return p.abandonFast(req) // finish decides
 	}
 	p.st.lines = fields + 1
-	p.examined += pos + lf
+	p.examined += pos + lines.scanned
 	p.fill(buf, req)
 	p.Reset()
 	return pos
 }
 
+// maxFastBlock bounds the bytes parseFast looks at: scanLines keeps
+// offsets in 32 bits. A longer block goes through the general loop.
+const maxFastBlock = 1<<31 - 1
+
+// fieldValue returns the value of a field line, given what follows the
+// colon up to the LF: scanLines has refused the control characters a value
+// may not hold, so what is left is to drop the whitespace around it, and a
+// CR before the LF. It gives what parseField gives.
+func fieldValue(rest []byte) []byte {
+	if k := len(rest) - 1; k >= 0 && rest[k] == '\r' {
+		rest = rest[:k]
+	}
+	vs, ve := 0, len(rest)
+	for vs < ve && (rest[vs] == ' ' || rest[vs] == '\t') {
+		vs++
+	}
+	for ve > vs && (rest[ve-1] == ' ' || rest[ve-1] == '\t') {
+		ve--
+	}
+	return rest[vs:ve]
+}
+
+// lineIndex hands out the line ends of a header block, scanning ahead a
+// batch at a time.
+type lineIndex struct {
+	ends    lineEnds
+	n, i    int  // ends recorded by the last scan, and the next to hand out
+	more    bool // the last scan stopped for want of room, not at a blank line, a bad byte or the end of buf
+	scanned int  // bytes scanned so far
+}
+
+// scan records the line ends from pos on, looking at most window bytes
+// ahead: no line the caller accepts is longer.
+func (x *lineIndex) scan(buf []byte, pos, window int) {
+	end := len(buf)
+	if window < end-pos {
+		end = pos + window
+	}
+	n, stop := scanLines(buf[:end], pos, pos-1, &x.ends)
+	x.n, x.i = n, 0
+	x.more = n == lineBatch || n > 0 && stop == end && end < len(buf)
+	x.scanned += stop - pos
+}
+
+// next returns the offsets of the LF that ends the line starting at pos
+// and of the line's first byte that is not a tchar; lf is -1 when the scan
+// stopped before the LF.
+func (x *lineIndex) next(buf []byte, pos, window int) (lf, nameEnd int) {
+	i := x.i
+	if i >= x.n || i >= lineBatch {
+		if !x.rescan(buf, pos, window) {
+			return -1, 0
+		}
+		i = 0
+	}
+	x.i = i + 1
+	return int(x.ends.lf[i]), int(x.ends.nameEnd[i])
+}
+
+// rescan scans on from pos when the last scan stopped only for want of
+// room, and reports whether it found a line.
+//
+//go:noinline
+func (x *lineIndex) rescan(buf []byte, pos, window int) bool {
+	if !x.more {
+		return false
+	}
+	x.scan(buf, pos, window)
+	return x.n > 0
+}
+
 // mayFrame reports whether name may be one of the fields frameField takes
 // note of, by its length and first letter: most fields are not, and are
-// passed over without a call.
+// passed over with one comparison.
 func mayFrame(name []byte) bool {
-	switch len(name) {
-	case len("Host"):
-		return name[0]|0x20 == 'h'
-	case len("Expect"):
-		return name[0]|0x20 == 'e'
-	case len("Connection"), len("Content-Length"):
-		return name[0]|0x20 == 'c'
-	case len("Transfer-Encoding"):
-		return name[0]|0x20 == 't'
-	}
-	return false
+	return len(name) < len(frameInitials) && len(name) > 0 && frameInitials[len(name)] == name[0]|0x20
+}
+
+// frameInitials holds, by length, the first letter of the field names
+// frameField looks at.
+var frameInitials = [32]byte{
+	len("Host"):              'h',
+	len("Expect"):            'e',
+	len("Connection"):        'c',
+	len("Content-Length"):    'c',
+	len("Transfer-Encoding"): 't',
 }
 
 // abandonFast undoes what parseFast did and returns 0.

@@ -77,6 +77,7 @@ func BenchmarkParse(b *testing.B) {
 			for b.Loop() {
 				parseAll(&p, &req, in.data)
 			}
+			reportGBs(b, len(in.data))
 		})
 	}
 }
@@ -96,5 +97,14 @@ func BenchmarkParseOneByte(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+	reportGBs(b, len(data))
+}
+
+// reportGBs adds the input bytes parsed per second in GB/s, the unit parser
+// speeds are quoted in, beside go test's MB/s.
+func reportGBs(b *testing.B, size int) {
+	if s := b.Elapsed().Seconds(); s > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/s/1e9, "GB/s")
 	}
 }

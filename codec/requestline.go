@@ -23,11 +23,18 @@ func (p *Parser) parseRequestLine(buf []byte, start, end int) *Error {
 // whitespace and control characters, and reports whether it did. It accepts
 // a subset of what requestLineWords does and gives the same result for it.
 func (p *Parser) requestLineFast(buf []byte, start, end int) bool {
-	line := buf[start:end]
-	sp := 0
-	for sp < len(line) && isToken[line[sp]] {
+	sp := start
+	for sp < end && isToken[buf[sp]] {
 		sp++
 	}
+	return p.requestLineAt(buf, start, sp, end)
+}
+
+// requestLineAt is requestLineFast when the method's end is known: sp is
+// the offset of the first byte of the line that is not a tchar.
+func (p *Parser) requestLineAt(buf []byte, start, sp, end int) bool {
+	line := buf[start:end]
+	sp -= start
 	n := len(line)
 	const version = len(" HTTP/1.x")
 	if sp == 0 || n-sp < 1+1+version || line[sp] != ' ' {

@@ -130,7 +130,7 @@ func TestParsersAgree(t *testing.T) {
 }
 
 // BenchmarkParse reports, per input, one op = the whole input parsed (16
-// requests for pipelined16); bytes/s is input bytes.
+// requests for pipelined16); bytes/s (MB/s, and GB/s) is input bytes.
 func BenchmarkParse(b *testing.B) {
 	for _, in := range inputs {
 		for _, p := range parsers {
@@ -138,7 +138,16 @@ func BenchmarkParse(b *testing.B) {
 				b.SetBytes(int64(len(in.data)))
 				b.ReportAllocs()
 				p.bench(b, in)
+				reportGBs(b, len(in.data))
 			})
 		}
+	}
+}
+
+// reportGBs adds the input bytes parsed per second in GB/s, the unit parser
+// speeds are quoted in, beside go test's MB/s.
+func reportGBs(b *testing.B, size int) {
+	if s := b.Elapsed().Seconds(); s > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/s/1e9, "GB/s")
 	}
 }

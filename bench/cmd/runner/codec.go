@@ -25,7 +25,7 @@ type codecSamples struct {
 	Allocs []float64 `json:"allocs_op"`
 }
 
-var benchLine = regexp.MustCompile(`^BenchmarkParse/([^/\s]+)/([^\s-]+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) MB/s)?(?:\s+([\d.]+) B/op)?(?:\s+([\d.]+) allocs/op)?`)
+var benchLine = regexp.MustCompile(`^BenchmarkParse/([^/\s]+)/([^\s-]+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) MB/s)?(?:\s+[\d.]+ GB/s)?(?:\s+([\d.]+) B/op)?(?:\s+([\d.]+) allocs/op)?`)
 
 // runCodecBench runs bench/codec's benchmarks pinned to the server core.
 func runCodecBench(c *config) *codecRun {

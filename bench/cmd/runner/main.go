@@ -1,13 +1,16 @@
 // Command runner is the load bench of fastbase and its peers: it builds every
-// server, runs each scenario against each server round after round with the
-// server pinned to one core and the load generator to the other, and writes
-// the medians to results/latest.md and results/efficiency.svg.
+// server, measures each load scenario in paired runs of the base server
+// (fastbase) against each peer with the server pinned to one core and the
+// load generator to the other, and writes the per-pair ratios and the
+// per-server numbers to results/latest.md and results/efficiency.svg.
 //
 // It is run from bench/ (make bench, make bench-quick); see -h for the knobs.
 //
-// Servers take turns within each round (the order rotates from round to
-// round), so slow drift of the machine spreads over all of them instead of
-// favouring whoever ran first; each turn starts fresh server processes.
+// Ratios come from pairs: two measured runs back to back, the order
+// alternating from pair to pair (see pairs.go), so the drift of a shared
+// machine cancels within each pair. The idle and system call scenarios,
+// which are not ratios, run round after round instead, servers taking
+// turns in an order that rotates from round to round.
 package main
 
 import (
@@ -24,7 +27,9 @@ import (
 // config is everything a run depends on; [parseFlags] fills it.
 type config struct {
 	quick       bool
-	rounds      int
+	rounds      int           // rounds of the idle and syscall scenarios
+	pairs       int           // pairs per base and peer in each load scenario
+	base        string        // the server every ratio is of
 	duration    time.Duration // one measured load run
 	warmup      time.Duration // unmeasured load before each measured run
 	quietWait   time.Duration // longest wait for quiet cores before a run
@@ -54,9 +59,11 @@ func parseFlags() *config {
 	c := &config{}
 	var servers, scenarios string
 	flag.BoolVar(&c.quick, "quick", false, "short runs (make bench-quick): 3 rounds of 1 s")
-	flag.IntVar(&c.rounds, "rounds", 0, "rounds over all servers (default 3 quick, 5 full)")
-	flag.DurationVar(&c.duration, "duration", 0, "measured wrk run, whole seconds (default 1s quick, 5s full)")
-	flag.DurationVar(&c.warmup, "warmup", 0, "unmeasured wrk run before keep-alive and pipelined, also the syscall count (default 1s quick, 2s full)")
+	flag.IntVar(&c.rounds, "rounds", 0, "rounds of the idle and syscall scenarios over all servers (default 3 quick, 5 full)")
+	flag.IntVar(&c.pairs, "pairs", 10, "paired runs of the base server and each peer per load scenario (at least 10 for a ratio worth reporting)")
+	flag.StringVar(&c.base, "base", "fastbase", "the server whose ratios to each peer the load scenarios measure")
+	flag.DurationVar(&c.duration, "duration", 0, "one measured wrk run, whole seconds (default 1s quick, 2s full)")
+	flag.DurationVar(&c.warmup, "warmup", 0, "unmeasured wrk run before each block of pairs, also the syscall count (default 1s quick, 2s full)")
 	flag.DurationVar(&c.quietWait, "quiet-wait", 0, "longest wait for both cores to be idle before a run (default 3s quick, 15s full)")
 	flag.IntVar(&c.conns, "conns", 64, "wrk connections")
 	flag.IntVar(&c.depth, "depth", 16, "requests per write in the pipelined scenario")
@@ -86,7 +93,7 @@ func parseFlags() *config {
 		c.codecTime, c.codecCount = "100ms", 3
 	} else {
 		defaultInt(&c.rounds, 5)
-		defaultDuration(&c.duration, 6*time.Second)
+		defaultDuration(&c.duration, 2*time.Second)
 		defaultDuration(&c.warmup, 2*time.Second)
 		defaultDuration(&c.quietWait, 15*time.Second)
 		defaultDuration(&c.extraBudget, 3*time.Minute)
@@ -164,14 +171,28 @@ func run(c *config) error {
 	if err != nil {
 		return err
 	}
-	progressf("plan: %d rounds × %d scenarios × %d servers, about %s",
-		c.rounds, len(want), len(servers), estimate(c, want, len(servers)).Round(time.Second))
+	base, peers := splitBase(servers, c.base)
+	if base == nil && hasLoad(want) {
+		notes = append(notes, fmt.Sprintf("no %s server ran, so the load scenarios, which are ratios to it, were left out", c.base))
+	}
+	progressf("plan: %d pairs × %d peers per load scenario, %d rounds of the others, about %s",
+		c.pairs, len(peers), c.rounds, estimate(c, want, len(servers)).Round(time.Second))
 
 	res := &results{Config: c, Started: began, Tools: tools}
 	for _, s := range servers {
 		res.Servers = append(res.Servers, s.name)
 	}
-	for round := 1; round <= c.rounds; round++ {
+	if base != nil {
+		for _, sc := range loadScenarios {
+			if want[sc.name] {
+				runPairs(c, tools, base, peers, sc.name, func(smp sample) {
+					res.add(smp)
+					progressf("[%s %s pair %d/%d] %-9s %s", sc.name, smp.Peer, smp.Pair, c.pairs, smp.Server, smp.summary())
+				})
+			}
+		}
+	}
+	for round := 1; round <= c.rounds && hasRounds(want); round++ {
 		for _, s := range rotate(servers, round-1) {
 			serverRound(c, tools, s, round, want, func(smp sample) {
 				res.add(smp)
@@ -250,6 +271,34 @@ func stopOnSignal() {
 	fmt.Fprintln(os.Stderr, "\nrunner: interrupted, stopping servers")
 	stopAll()
 	os.Exit(130)
+}
+
+// splitBase returns the server named base and the others.
+func splitBase(servers []*server, base string) (*server, []*server) {
+	var b *server
+	var peers []*server
+	for _, s := range servers {
+		if s.name == base {
+			b = s
+		} else {
+			peers = append(peers, s)
+		}
+	}
+	return b, peers
+}
+
+func hasLoad(want map[string]bool) bool {
+	for _, sc := range loadScenarios {
+		if want[sc.name] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRounds reports whether a scenario that runs in rounds was asked for.
+func hasRounds(want map[string]bool) bool {
+	return want["idle"] || want["syscalls-keepalive"] || want["syscalls-pipelined"]
 }
 
 // rotate returns servers starting at index k, wrapping around.

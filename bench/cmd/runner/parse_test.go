@@ -97,6 +97,9 @@ func TestBenchLine(t *testing.T) {
 	m = benchLine.FindStringSubmatch("BenchmarkParse/pipelined16/nethttp   1520   74907 ns/op   93.34 MB/s   21381 B/op   192 allocs/op")
 	require.NotNil(t, m)
 	assert.Equal(t, "nethttp", m[2])
+	m = benchLine.FindStringSubmatch("BenchmarkParse/techempower/fastbase-2  6329265  193.4 ns/op  2259.38 MB/s  2.259 GB/s  0 B/op  0 allocs/op")
+	require.NotNil(t, m)
+	assert.Equal(t, []string{"techempower", "fastbase", "193.4", "2259.38", "0", "0"}, m[1:])
 }
 
 func TestRotate(t *testing.T) {

@@ -12,7 +12,9 @@ import (
 type sample struct {
 	Scenario string `json:"scenario"`
 	Server   string `json:"server"`
-	Round    int    `json:"round"`
+	Round    int    `json:"round,omitempty"` // idle and syscalls: the round
+	Peer     string `json:"peer,omitempty"`  // load: the peer of the block of pairs
+	Pair     int    `json:"pair,omitempty"`  // load: the pair in the block, from 1
 	Err      string `json:"error,omitempty"`
 
 	// load scenarios
@@ -135,74 +137,59 @@ func pipelinedLoad(c *config, t *tools) wrkLoad {
 
 // estimate is the plan's rough wall time, printed before the run starts.
 func estimate(c *config, want map[string]bool, servers int) time.Duration {
-	load := c.duration + 150*time.Millisecond
-	warm := c.warmup + 150*time.Millisecond
-	d := 400 * time.Millisecond // start, quiet check, stop
-	if want["keepalive"] || want["syscalls-keepalive"] {
-		d += warm
-	}
-	if want["pipelined"] || want["syscalls-pipelined"] {
-		d += warm
-	}
-	for _, n := range []string{"keepalive", "pipelined", "close"} {
-		if want[n] {
-			d += load
-		}
-	}
+	var d time.Duration
 	for _, n := range []string{"syscalls-keepalive", "syscalls-pipelined"} {
 		if want[n] {
-			d += 400 * time.Millisecond // the counter attaching and detaching
+			d += c.warmup + 550*time.Millisecond // the counter attaching and detaching
 		}
 	}
 	if want["idle"] {
 		d += 2*c.settle + time.Duration(c.idleConns)*100*time.Microsecond + 700*time.Millisecond
 	}
 	d *= time.Duration(c.rounds * servers)
+	loads := 0
+	for _, sc := range loadScenarios {
+		if want[sc.name] {
+			loads++
+		}
+	}
+	d += pairsEstimate(c, loads, servers-1)
 	if c.codec {
 		d += 20 * time.Second
 	}
 	return d
 }
 
-// serverRound is one server's turn in a round. One process serves the load
-// scenarios in a fixed order, each warm-up doubling as the syscall count
-// (the counter's overhead then never touches a measured run):
-//
-//	keep-alive warm-up (syscalls counted), keep-alive measured,
-//	pipelined warm-up (syscalls counted), pipelined measured, close measured.
-//
-// The idle scenario gets a fresh process, so its baseline holds nothing
-// left over from load.
+// serverRound is one server's turn in a round of the scenarios that are
+// not ratios of paired runs: the system call counts (one process, a
+// keep-alive then a pipelined load run with the counter attached) and the
+// idle test (a fresh process, so its baseline holds nothing left over from
+// load).
 func serverRound(c *config, t *tools, s *server, round int, want map[string]bool, emit func(sample)) {
 	named := func(name string, smp sample) {
 		smp.Scenario, smp.Server, smp.Round = name, s.name, round
 		emit(smp)
 	}
-	var load []string
-	for _, n := range []string{"syscalls-keepalive", "keepalive", "syscalls-pipelined", "pipelined", "close"} {
+	var counts []string
+	for _, n := range []string{"syscalls-keepalive", "syscalls-pipelined"} {
 		if want[n] {
-			load = append(load, n)
+			counts = append(counts, n)
 		}
 	}
-	if len(load) > 0 {
+	if len(counts) > 0 {
 		p, err := s.start(c)
 		if err != nil {
-			for _, n := range load {
+			for _, n := range counts {
 				named(n, sample{Err: err.Error()})
 			}
 		} else {
 			waitQuiet(c)
-			pipelined := pipelinedLoad(c, t)
-			warmUp(c, t, p, keepAliveLoad, want["keepalive"], want["syscalls-keepalive"], func(smp sample) { named("syscalls-keepalive", smp) })
-			if want["keepalive"] {
-				named("keepalive", measureLoad(c, p, keepAliveLoad))
-			}
-			warmUp(c, t, p, pipelined, want["pipelined"], want["syscalls-pipelined"], func(smp sample) { named("syscalls-pipelined", smp) })
-			if want["pipelined"] {
-				named("pipelined", measureLoad(c, p, pipelined))
-			}
-			if want["close"] {
-				named("close", measureLoad(c, p, closeLoad))
+			for _, n := range counts {
+				load := keepAliveLoad
+				if n == "syscalls-pipelined" {
+					load = pipelinedLoad(c, t)
+				}
+				named(n, measureSyscalls(c, t, p, load))
 			}
 			p.stop()
 		}
@@ -215,19 +202,6 @@ func serverRound(c *config, t *tools, s *server, round int, want map[string]bool
 		}
 		named("idle", measureIdle(c, p))
 		p.stop()
-	}
-}
-
-// warmUp runs the unmeasured load before a measured run, counting the
-// server's system calls during it when count is set.
-func warmUp(c *config, t *tools, p *proc, load wrkLoad, measured, count bool, emit func(sample)) {
-	switch {
-	case count:
-		emit(measureSyscalls(c, t, p, load))
-	case measured:
-		if _, err := runWrk(c, p.addr, c.warmup, load); err != nil {
-			progressf("      %s: warm-up failed: %v", p.srv.name, err)
-		}
 	}
 }
 

@@ -43,7 +43,7 @@ func (r *results) svg() string {
 		width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", width, height)
 	fmt.Fprintf(&b, `<text x="10" y="22" font-size="15" font-weight="bold">Requests per server-CPU-second</text>`+"\n")
-	fmt.Fprintf(&b, `<text x="10" y="40" fill="#555">median bar, min–max whisker over %d rounds; server on one core, GOMAXPROCS=1; higher is better</text>`+"\n", r.Config.rounds)
+	fmt.Fprintf(&b, `<text x="10" y="40" fill="#555">median bar, min–max whisker over each server's measured runs; server on one core, GOMAXPROCS=1; higher is better</text>`+"\n")
 	y := 60
 	for _, scName := range panels {
 		label := scName
