@@ -43,7 +43,7 @@ func (ws *workspace) streamBody(headerLen, available int) bool {
 		return true
 	}
 	total := int64(headerLen) + r.ContentLength
-	return total > int64(available) && total > int64(ws.s.maxInbound())
+	return total > int64(available) && total > int64(ws.s.inboundMax)
 }
 
 // startBody begins streaming the body of the request whose header block is

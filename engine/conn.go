@@ -272,7 +272,7 @@ func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
 		cn.discardInbound(c)
 		return gnet.None, true
 	}
-	if c.InboundBuffered() > s.maxInbound()+readChunk {
+	if c.InboundBuffered() > s.inboundMax+readChunk {
 		cn.ws.stats.cutInbound.Add(1)
 		return gnet.Close, true
 	}
