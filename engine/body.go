@@ -42,7 +42,7 @@ func (s *Server) streamBody(r *codec.Request, headerLen, available int) bool {
 		return true
 	}
 	total := int64(headerLen) + r.ContentLength
-	return total > int64(available) && total > int64(s.maxInbound())
+	return total > int64(available) && total > int64(s.inboundMax)
 }
 
 // startBody begins streaming the body of r, whose header block is head.

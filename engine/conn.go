@@ -143,23 +143,18 @@ func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
 		return gnet.None, true
 	}
 	s := cn.ws.s
-	if cn.later != nil {
-		// An answer is pending: what arrives meanwhile waits its turn,
-		// within MaxInboundBytes.
-		if c.InboundBuffered() > s.maxInbound()+readChunk {
-			cn.ws.stats.cutInbound.Add(1)
-			return gnet.Close, true
-		}
-		return gnet.None, true
-	}
 	if cn.pl != nil && cn.pl.final {
 		// The last request is on a worker; nothing after it is read.
 		cn.discardInbound(c)
 		return gnet.None, true
 	}
-	if c.InboundBuffered() > s.maxInbound()+readChunk {
+	if c.InboundBuffered() > s.inboundMax+readChunk {
 		cn.ws.stats.cutInbound.Add(1)
 		return gnet.Close, true
+	}
+	if cn.later != nil {
+		// An answer is pending: what arrives meanwhile waits its turn.
+		return gnet.None, true
 	}
 	if cn.paused {
 		// The client sends faster than it reads: its requests wait in the

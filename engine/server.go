@@ -72,9 +72,11 @@ type Server struct {
 	Handler *handler.Handler
 	// Loops is the number of event loops; zero means runtime.GOMAXPROCS(0).
 	Loops int
-	// ReusePort makes each event loop listen on its own SO_REUSEPORT socket,
-	// letting the kernel spread new connections, instead of one shared
-	// listener.
+	// ReusePort opens one SO_REUSEPORT listener per event loop, each with
+	// its own acceptor, instead of one shared listener: the kernel spreads
+	// new connections over them (and over other processes on the same
+	// port). Either way an accepted connection goes to the loop with the
+	// fewest connections.
 	ReusePort bool
 	// Limits bounds request header blocks; zero fields take codec's
 	// defaults, except MaxHeaderBytes, which defaults to
@@ -154,15 +156,16 @@ type Server struct {
 	// Logger receives server events (start, errors). Nil means slog.Default().
 	Logger *slog.Logger
 
-	ready     chan struct{}
-	stopped   chan struct{} // closed when ListenAndServe returns
-	readyOnce sync.Once
-	listen    net.Addr
-	acceptor  *acceptor
-	quit      chan struct{} // closed when the event loops are to stop
-	quitOnce  sync.Once
-	maxConns  int   // MaxConns or its default, set by ListenAndServe
-	budget    int64 // each loop's share of MaxBufferedBytes; 0 for none
+	ready      chan struct{}
+	stopped    chan struct{} // closed when ListenAndServe returns
+	readyOnce  sync.Once
+	listen     net.Addr
+	acceptor   *acceptor
+	quit       chan struct{} // closed when the event loops are to stop
+	quitOnce   sync.Once
+	maxConns   int   // MaxConns or its default, set by ListenAndServe
+	budget     int64 // each loop's share of MaxBufferedBytes; 0 for none
+	inboundMax int   // maxInbound(), set by ListenAndServe
 
 	mu         sync.Mutex
 	workspaces []*workspace // one per event loop, in order of first use
@@ -224,6 +227,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		return err
 	}
 	s.budget = s.loopBudget(loops)
+	s.inboundMax = s.maxInbound()
 	s.maxConns = s.MaxConns
 	if s.maxConns == 0 {
 		s.maxConns = DefaultMaxConns(loops)
@@ -231,7 +235,9 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	cli, err := gnet.NewClient(&events{s: s},
 		gnet.WithMulticore(loops > 1),
 		gnet.WithNumEventLoop(loops),
-		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
+		// Go sets TCP_NODELAY on every connection it accepts, and the
+		// loop's descriptor is a duplicate of it: no second setsockopt.
+		gnet.WithTCPNoDelay(gnet.TCPDelay),
 		gnet.WithTicker(true),
 		gnet.WithLogger(gnetLogger{s.logger()}),
 	)
