@@ -3,7 +3,8 @@
 GO ?= go
 FUZZTIME ?= 30s
 # Every fuzz target, as package:Target. Their seed corpora run in `make test`.
-FUZZ_TARGETS = ./codec/:FuzzParser ./codec/:FuzzDifferential ./codec/:FuzzChunked ./codec/:FuzzURLEncoded ./codec/:FuzzMultipart
+FUZZ_TARGETS = ./codec/:FuzzParser ./codec/:FuzzDifferential ./codec/:FuzzChunked ./codec/:FuzzScanLines ./codec/:FuzzURLEncoded ./codec/:FuzzMultipart \
+	./handler/:FuzzRoute ./handler/:FuzzRoutePatterns ./handler/httpbin/:FuzzNoBodyJSON
 
 .PHONY: test vet race norace fuzz-smoke test-browser bench bench-quick bench-codec run
 
