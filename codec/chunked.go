@@ -250,11 +250,8 @@ func parseChunkSizeLine(line []byte) (int64, *Error) {
 
 // hexValue returns the value of the hex digit c, or -1.
 func hexValue(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c|0x20 >= 'a' && c|0x20 <= 'f':
-		return int(c|0x20-'a') + 10
+	if v := unhex[c]; v <= 15 {
+		return int(v)
 	}
 	return -1
 }

@@ -130,7 +130,16 @@ func (s *URLEncodedScanner) Err() error { return s.err }
 // application/x-www-form-urlencoded form ('+' is a space, "%XX" the byte
 // XX), to dst. A '%' that is not followed by two hex digits is an error; dst
 // is returned with what was decoded before it.
-func AppendFormUnescape(dst, raw []byte) ([]byte, error) {
+func AppendFormUnescape(dst, raw []byte) ([]byte, error) { return appendUnescape(dst, raw, true) }
+
+// AppendPathUnescape appends raw with its "%XX" escapes decoded to dst, as
+// url.PathUnescape decodes a path ('+' stays '+'). A '%' that is not
+// followed by two hex digits is an error; dst is returned with what was
+// decoded before it.
+func AppendPathUnescape(dst, raw []byte) ([]byte, error) { return appendUnescape(dst, raw, false) }
+
+// appendUnescape decodes "%XX" escapes, and '+' to a space when plusSpace.
+func appendUnescape(dst, raw []byte, plusSpace bool) ([]byte, error) {
 	// Decoding never lengthens: grow once, then write by index.
 	j := len(dst)
 	dst = slices.Grow(dst, len(raw))[:j+len(raw)]
@@ -138,7 +147,9 @@ func AppendFormUnescape(dst, raw []byte) ([]byte, error) {
 		c := raw[i]
 		switch c {
 		case '+':
-			c = ' '
+			if plusSpace {
+				c = ' '
+			}
 		case '%':
 			if i+2 >= len(raw) || unhex[raw[i+1]] > 15 || unhex[raw[i+2]] > 15 {
 				return dst[:j], errBadEscape

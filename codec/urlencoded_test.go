@@ -92,3 +92,18 @@ func TestAppendFormUnescape(t *testing.T) {
 	assert.Error(t, err)
 	assert.Equal(t, "ab", string(got))
 }
+
+func TestAppendPathUnescape(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"a%2Fb", "a/b"}, {"a+b", "a+b"}, {"%41%62", "Ab"}, {"plain", "plain"}, {"", ""},
+	} {
+		got, err := AppendPathUnescape([]byte("x:"), []byte(tt.in))
+		assert.NoError(t, err, tt.in)
+		assert.Equal(t, "x:"+tt.want, string(got), tt.in)
+	}
+	for bad, before := range map[string]string{"%": "", "%4": "", "%zz": "", "a%2": "a"} {
+		got, err := AppendPathUnescape([]byte("x:"), []byte(bad))
+		assert.Error(t, err, bad)
+		assert.Equal(t, "x:"+before, string(got), bad)
+	}
+}

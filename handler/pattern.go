@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/fastbase/fastbase/codec"
 )
 
 // pattern is one registered route: "[METHOD ][HOST]/[PATH]" in the syntax
@@ -282,33 +284,11 @@ func combine(a, b relation) relation {
 // url.PathUnescape decodes ('+' stays '+'); a malformed escape leaves seg
 // as it is, as ServeMux does.
 func unescapePath(dst, seg []byte) []byte {
-	start := len(dst)
-	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		if c == '%' {
-			if i+2 >= len(seg) || !isHex(seg[i+1]) || !isHex(seg[i+2]) {
-				return append(dst[:start], seg...)
-			}
-			c = unhex(seg[i+1])<<4 | unhex(seg[i+2])
-			i += 2
-		}
-		dst = append(dst, c)
+	out, err := codec.AppendPathUnescape(dst, seg)
+	if err != nil {
+		return append(dst, seg...)
 	}
-	return dst
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	}
-	return c - 'a' + 10
+	return out
 }
 
 // isCleanPath reports whether path, which starts with '/', has no empty,

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
 )
 
@@ -77,13 +78,13 @@ func (s *jsonScratch) queryPairs(query []byte) []entry {
 		}
 		rawKey, rawValue, _ := bytes.Cut(pair, []byte{'='})
 		start := len(s.text)
-		var ok bool
-		if s.text, ok = appendQueryUnescape(s.text, rawKey); !ok {
+		var err error
+		if s.text, err = codec.AppendFormUnescape(s.text, rawKey); err != nil {
 			s.text = s.text[:start]
 			continue
 		}
 		mid := len(s.text)
-		if s.text, ok = appendQueryUnescape(s.text, rawValue); !ok {
+		if s.text, err = codec.AppendFormUnescape(s.text, rawValue); err != nil {
 			s.text = s.text[:start]
 			continue
 		}
@@ -186,40 +187,6 @@ func appendJSONString(dst, s []byte) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
-}
-
-// appendQueryUnescape appends raw decoded as url.QueryUnescape decodes it,
-// reporting false for a malformed escape.
-func appendQueryUnescape(dst, raw []byte) ([]byte, bool) {
-	for i := 0; i < len(raw); i++ {
-		switch c := raw[i]; c {
-		case '+':
-			dst = append(dst, ' ')
-		case '%':
-			if i+2 >= len(raw) || !isHexDigit(raw[i+1]) || !isHexDigit(raw[i+2]) {
-				return dst, false
-			}
-			dst = append(dst, unhex(raw[i+1])<<4|unhex(raw[i+2]))
-			i += 2
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return dst, true
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	}
-	return c - 'a' + 10
 }
 
 // appendCanonicalKey appends name as textproto.CanonicalMIMEHeaderKey

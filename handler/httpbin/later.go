@@ -3,7 +3,6 @@ package httpbin
 import (
 	"encoding/json"
 	"fmt"
-	mrand "math/rand"
 	"strconv"
 	"strings"
 	"time"
@@ -225,30 +224,13 @@ func (a *app) stream(r *handler.Request) {
 // streamBytes answers n random bytes (seed= makes them go-httpbin's for
 // that seed), chunked in pieces of chunk_size (10 KiB).
 func (a *app) streamBytes(r *handler.Request) {
-	n, err := strconv.Atoi(r.PathValue("numBytes"))
-	if err != nil {
-		writeError(r, 400, "invalid byte count: "+err.Error())
-		return
-	}
-	q := args(r)
-	rng, err := parseSeed(q.Get("seed"))
-	if err != nil {
-		writeError(r, 400, "invalid seed: "+err.Error())
-		return
-	}
-	switch {
-	case n < 0:
-		writeError(r, 400, fmt.Sprintf("invalid byte count: %d must be greater than 0", n))
-		return
-	case n == 0:
-		respond(r, 200, "", nil, handler.HeaderField{Name: "Content-Length", Value: "0"})
-		return
-	case int64(n) > a.maxBody:
-		writeError(r, 400, fmt.Sprintf("invalid byte count: %d not in range [1, %d]", n, a.maxBody))
+	body, ok := a.randomBytes(r)
+	if !ok {
 		return
 	}
 	chunk := 10 * 1024
-	if v := q.Get("chunk_size"); v != "" {
+	var err error
+	if v := args(r).Get("chunk_size"); v != "" {
 		if chunk, err = strconv.Atoi(v); err != nil {
 			writeError(r, 400, "invalid chunk_size: "+err.Error())
 			return
@@ -257,13 +239,6 @@ func (a *app) streamBytes(r *handler.Request) {
 			writeError(r, 400, fmt.Sprintf("invalid chunk_size: %d must be greater than 0", chunk))
 			return
 		}
-	}
-	if rng == nil {
-		rng = mrand.New(mrand.NewSource(time.Now().UnixNano()))
-	}
-	body := make([]byte, n)
-	for i := range body {
-		body[i] = byte(rng.Intn(256))
 	}
 	r.SendResponse(200, "")
 	corsHeaders(r)

@@ -325,26 +325,36 @@ func parseSeed(raw string) (*mrand.Rand, error) {
 // --- Generated bodies ---
 
 func (a *app) bytesRoute(r *handler.Request) {
+	if body, ok := a.randomBytes(r); ok {
+		respond(r, 200, binaryContentType, body)
+	}
+}
+
+// randomBytes makes the body of /bytes/{numBytes} and /stream-bytes: that
+// many random bytes, go-httpbin's for a seed= given. It answers the request
+// itself, and reports false, when the count or the seed is bad or the count
+// is 0.
+func (a *app) randomBytes(r *handler.Request) ([]byte, bool) {
 	n, err := strconv.Atoi(r.PathValue("numBytes"))
 	if err != nil {
 		writeError(r, 400, "invalid byte count: "+err.Error())
-		return
+		return nil, false
 	}
 	rng, err := parseSeed(args(r).Get("seed"))
 	if err != nil {
 		writeError(r, 400, "invalid seed: "+err.Error())
-		return
+		return nil, false
 	}
 	switch {
 	case n < 0:
 		writeError(r, 400, fmt.Sprintf("invalid byte count: %d must be greater than 0", n))
-		return
+		return nil, false
 	case n == 0:
 		respond(r, 200, "", nil, handler.HeaderField{Name: "Content-Length", Value: "0"})
-		return
+		return nil, false
 	case int64(n) > a.maxBody:
 		writeError(r, 400, fmt.Sprintf("invalid byte count: %d not in range [1, %d]", n, a.maxBody))
-		return
+		return nil, false
 	}
 	if rng == nil {
 		rng = mrand.New(mrand.NewSource(time.Now().UnixNano()))
@@ -353,7 +363,7 @@ func (a *app) bytesRoute(r *handler.Request) {
 	for i := range body {
 		body[i] = byte(rng.Intn(256))
 	}
-	respond(r, 200, binaryContentType, body)
+	return body, true
 }
 
 // rangeRoute serves n bytes of "abcd…z" cycled, answering a Range request
