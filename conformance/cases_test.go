@@ -240,3 +240,23 @@ var cases = []conformanceCase{
 	{name: "nothing after a refused request is read", rfc: "RFC 9112 §9.6",
 		steps: []step{send("GET / HTTP/1.1\r\nHost: c\r\n\r\nGARBAGE\r\n\r\n"+smuggled, ok(answered("GET", "/", "", "")), refused(400))}, closed: true},
 }
+
+// laterCases are answers that come later: held back, or streamed in pieces.
+// They keep the connection's order and framing like any other answer, and a
+// refused request behind one still ends the connection unanswered after it.
+var laterCases = []conformanceCase{
+	{name: "a delayed answer, then the one pipelined behind it", rfc: "RFC 9112 §9.3.2", server: laterServer,
+		steps: []step{send("GET /?delay=50ms&size=3 HTTP/1.1\r\nHost: c\r\n\r\nGET /?size=2 HTTP/1.1\r\nHost: c\r\n\r\n",
+			want{status: 200}, want{status: 200})}},
+	{name: "a streamed answer is chunked", rfc: "RFC 9112 §7.1", server: laterServer,
+		steps: []step{send("GET /stream/2 HTTP/1.1\r\nHost: c\r\n\r\n", okContaining(`"id":0`, `"id":1`))}},
+	{name: "a dripped answer keeps its Content-Length", rfc: "RFC 9112 §6.2", server: laterServer,
+		steps: []step{send("GET /drip?numbytes=5&duration=100ms&delay=10ms HTTP/1.1\r\nHost: c\r\n\r\n", ok("*****"))}},
+	{name: "a delayed answer, then a refused request, then nothing", rfc: "RFC 9112 §9.3.2", server: laterServer, closed: true,
+		steps: []step{send("GET /?delay=50ms&size=1 HTTP/1.1\r\nHost: c\r\n\r\nGET / HTTP/1.1\r\nHost: c\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"+smuggled,
+			want{status: 200}, refused(400))}},
+	{name: "a streamed answer to HTTP/1.0 ends with the connection", rfc: "RFC 9112 §6.3", server: laterServer, closed: true,
+		steps: []step{send("GET /stream/1 HTTP/1.0\r\n\r\n", okContaining(`"id":0`))}},
+}
+
+func init() { cases = append(cases, laterCases...) }

@@ -19,6 +19,7 @@ import (
 	"github.com/fastbase/fastbase/engine"
 	"github.com/fastbase/fastbase/handler"
 	"github.com/fastbase/fastbase/handler/examples"
+	"github.com/fastbase/fastbase/handler/httpbin"
 )
 
 // Limits of the servers under test, small enough for cases to cross them
@@ -38,6 +39,9 @@ const (
 	appServer serverKind = iota
 	// echoServer runs the built-in examples.Echo.
 	echoServer
+	// laterServer runs httpbin, whose answers may come later (delay=,
+	// /drip, /stream/{n}).
+	laterServer
 )
 
 // appHandler is a small handler built the seed's way: it answers
@@ -64,6 +68,13 @@ func appHandler() *handler.Handler {
 	for _, method := range []string{"GET", "HEAD", "POST", "PUT", "OPTIONS"} {
 		h.Handle(method, answer)
 	}
+	return h
+}
+
+// laterHandler is httpbin, for the cases whose answers come later.
+func laterHandler(t *testing.T) *handler.Handler {
+	h, err := httpbin.New(httpbin.Options{})
+	require.NoError(t, err)
 	return h
 }
 
@@ -169,8 +180,9 @@ func (c *conformanceCase) run(t *testing.T, addr string) {
 		assertClosed(t, conn, br)
 		return
 	}
-	// Still open, and in step: the next request is answered as such.
-	_, err = io.WriteString(conn, "GET /alive HTTP/1.1\r\nHost: conformance\r\n\r\n")
+	// Still open, and in step: the next request is answered as such
+	// (httpbin's /anything tells the path back, as the other two do).
+	_, err = io.WriteString(conn, "GET /anything/alive HTTP/1.1\r\nHost: conformance\r\n\r\n")
 	require.NoError(t, err)
 	readWant(t, br, okContaining("/alive"), "the request after the case")
 }
@@ -261,7 +273,8 @@ func TestConformance(t *testing.T) {
 	addrs := map[serverKind]string{
 		appServer: startServer(t, &engine.Server{Handler: appHandler(), MaxBodyBytes: maxBodyBytes,
 			BodyMemoryBytes: bodyMemoryBytes, HeaderTimeout: headerTimeout, BodyTempDir: t.TempDir()}),
-		echoServer: startServer(t, &engine.Server{Handler: examples.Echo(), HeaderTimeout: headerTimeout}),
+		echoServer:  startServer(t, &engine.Server{Handler: examples.Echo(), HeaderTimeout: headerTimeout}),
+		laterServer: startServer(t, &engine.Server{Handler: laterHandler(t), HeaderTimeout: headerTimeout}),
 	}
 	seen := map[string]bool{}
 	for i := range cases {
