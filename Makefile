@@ -3,7 +3,7 @@
 GO ?= go
 FUZZTIME ?= 30s
 # Every fuzz target, as package:Target. Their seed corpora run in `make test`.
-FUZZ_TARGETS = ./codec/:FuzzParser ./codec/:FuzzDifferential ./codec/:FuzzChunked ./codec/:FuzzURLEncoded ./codec/:FuzzMultipart
+FUZZ_TARGETS = ./codec/:FuzzParser ./codec/:FuzzScanLines ./codec/:FuzzDifferential ./codec/:FuzzChunked ./codec/:FuzzURLEncoded ./codec/:FuzzMultipart
 
 .PHONY: test vet race fuzz-smoke test-browser bench bench-quick bench-codec run
 
