@@ -8,7 +8,8 @@ import (
 // Memory is bounded per connection (MaxInboundBytes, MaxOutboundBytes,
 // BodyMemoryBytes) and across connections by MaxBufferedBytes. Each event
 // loop keeps the sum of what its connections hold and enforces its share of
-// the budget: after every batch, and from the sweep, which also corrects
+// the budget: after every batch, and whenever a connection's timer runs
+// (every pollInterval while its output is on its way), which also corrects
 // the sums for output the kernel has taken since (gnet says nothing when
 // its outbound buffer drains).
 

@@ -3,6 +3,7 @@ package httpbin_test
 import (
 	"os"
 	"testing"
+	"time"
 
 	"github.com/fastbase/fastbase/handler/httpbin"
 	"github.com/stretchr/testify/assert"
@@ -79,3 +80,19 @@ func TestDepartureSeveralRanges(t *testing.T) {
 // go-httpbin's /dump/request goes through net/http, which sorts and
 // canonicalizes header names; here they come back as they were sent
 // (TestDumpRequest).
+
+func TestDepartureEchoDelay(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	assert.Equal(t, 3*time.Second, get(t, h, "GET", "/?delay=3s&size=0").delay, "beyond fortio's 1.5 s")
+	a := get(t, h, "GET", "/?delay=later")
+	assert.Equal(t, 400, a.StatusCode)
+	assert.Zero(t, a.delay)
+}
+
+func TestDepartureRangeDuration(t *testing.T) {
+	h := newApp(t, httpbin.Options{})
+	a := get(t, h, "GET", "/range/26?duration=2s")
+	assert.Equal(t, 2*time.Second, a.delay)
+	assert.Empty(t, a.waits, "the whole body at once, after the wait")
+	assert.Equal(t, "abcdefghijklmnopqrstuvwxyz", string(a.body))
+}

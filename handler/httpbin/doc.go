@@ -88,6 +88,11 @@
 //     fortio, would send it as an interim one followed by 200.
 //   - size= is cut to MaxBodySize (1 MiB by default); fortio cuts it to its
 //     own -maxpayloadsizekb (256 KiB by default).
+//   - delay= is capped at MaxDuration (10 s by default, the server's
+//     -max-delay) where fortio caps at its -max-echo-delay (1.5 s), and a
+//     delay that is not a duration gets 400 where fortio answers at once.
+//   - /range/{n}?duration= waits that long, then answers; go-httpbin paces
+//     the body over the duration, which takes as long.
 //   - The echo refuses (413) a body larger than MaxBodySize, to bound what
 //     one request may make the server hold; fortio reads any body whole.
 //   - The echo's Content-Length is the length of what it sends, not the
