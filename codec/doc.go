@@ -48,9 +48,11 @@
 //
 // The byte rules the parser applies are exported for the response side, so
 // that each has one implementation: [EqualFold], [IndexBadFieldByte],
-// [BlankBadFieldBytes], [ParseContentLength] and [ConnectionOptions]. [Method]
-// is the one table of known methods ([LookupMethod], [Method.Safe]), and
-// [ContinueResponse] the interim answer to "Expect: 100-continue".
+// [BlankBadFieldBytes], [ParseContentLength], [ConnectionOptions],
+// [AppendFormUnescape] and [AppendPathUnescape]. [Method] is the one table
+// of known methods ([LookupMethod], [Method.Safe]), and [ContinueResponse]
+// the interim answer to "Expect: 100-continue". [Request.CopyTo] makes a
+// parsed request that outlives its buffer, for one that waits or travels.
 //
 // The package does no I/O, starts no goroutines and does not know about gnet.
 package codec
