@@ -14,7 +14,13 @@
 //
 // gnet has no limits and no deadlines; the engine enforces both: header and
 // body sizes, buffered input and output, and the header, idle and write
-// timeouts. A handler that panics is answered 500; the engine logs the panic
+// timeouts. Every wait of a connection (those timeouts, the linger of a
+// close, and answers that come later: [handler.Request.SendAfter] and
+// [handler.Request.Stream]) is a timer on its loop's timing wheel, which one
+// driver goroutine advances, through Execute, only when something on it is
+// due: an idle connection costs no work per tick. While an answer is
+// pending its connection reads no further request; answers on the loop, on
+// workers and later ones leave each connection in request order. A handler that panics is answered 500; the engine logs the panic
 // (at most once per [PanicLogInterval]) and counts it in [Stats].
 //
 // The engine decides when a connection closes (keep-alive, errors, shutdown),
