@@ -5,6 +5,12 @@
 // the server's memory grew by per pending request (its connection
 // included), and how much CPU the server spent while they waited.
 //
+// An answer is early when it ends less than the delay after the start of
+// its request's write (the server cannot have had the request before); its
+// lateness is counted from the end of the write, so that a client goroutine
+// that waits for the CPU between taking the time and writing, one of
+// thousands on one core, does not make the server look late.
+//
 // With -idle D it measures idle connections instead: each connection gets
 // one immediate answer and then stays open, idle, for D, over which the
 // server's CPU is measured.
@@ -35,13 +41,16 @@ import (
 )
 
 type result struct {
-	Conns          int     `json:"conns"`
-	Answered       int     `json:"answered"`
-	Failed         int     `json:"failed"`
-	Early          int     `json:"early"`
-	LateP50Ms      float64 `json:"late_p50_ms"`
-	LateP99Ms      float64 `json:"late_p99_ms"`
-	LateMaxMs      float64 `json:"late_max_ms"`
+	Conns     int     `json:"conns"`
+	Answered  int     `json:"answered"`
+	Failed    int     `json:"failed"`
+	Early     int     `json:"early"`
+	LateP50Ms float64 `json:"late_p50_ms"`
+	LateP99Ms float64 `json:"late_p99_ms"`
+	LateMaxMs float64 `json:"late_max_ms"`
+	// The same from the start of the write: an upper bound, which counts
+	// a client goroutine's wait for the CPU before it wrote.
+	FromStartP99Ms float64 `json:"late_from_write_start_p99_ms"`
 	RSSBeforeKB    int64   `json:"rss_before_kb"`
 	RSSPeakKB      int64   `json:"rss_peak_kb"`
 	BytesPerConn   float64 `json:"rss_bytes_per_pending"`
@@ -73,9 +82,9 @@ func main() {
 		fmt.Printf("idle conns=%d open=%d failed=%d server cpu over %v: %.3f%% of a core, rss %d KB\n",
 			r.Conns, r.Answered, r.Failed, *idle, r.CPUWhileWaitPc, r.RSSPeakKB)
 	} else {
-		fmt.Printf("conns=%d answered=%d failed=%d early=%d late p50=%.1fms p99=%.1fms max=%.1fms "+
+		fmt.Printf("conns=%d answered=%d failed=%d early=%d late p50=%.1fms p99=%.1fms max=%.1fms (p99 from the write's start %.1fms) "+
 			"rss %d→%d KB (%.0f B per pending request) server cpu while waiting %.2f%% (over %.0f ms)\n",
-			r.Conns, r.Answered, r.Failed, r.Early, r.LateP50Ms, r.LateP99Ms, r.LateMaxMs,
+			r.Conns, r.Answered, r.Failed, r.Early, r.LateP50Ms, r.LateP99Ms, r.LateMaxMs, r.FromStartP99Ms,
 			r.RSSBeforeKB, r.RSSPeakKB, r.BytesPerConn, r.CPUWhileWaitPc, r.WindowMs)
 	}
 	if r.FirstError != "" {
@@ -87,8 +96,9 @@ func main() {
 type client struct {
 	c        net.Conn
 	r        *bufio.Reader
-	sent     time.Time
-	answered time.Duration
+	sent     time.Time     // before the request's write
+	answered time.Duration // from sent to the end of the answer
+	late     time.Duration // from the end of the write to the end of the answer, less the delay
 	err      error
 }
 
@@ -139,7 +149,7 @@ func run(addr string, pid, n int, path string, delay, idle time.Duration) result
 	}
 	stopSampling()
 	res.RSSPeakKB = peak.Load()
-	var late []time.Duration
+	var late, fromStart []time.Duration
 	for _, cl := range clients {
 		if cl.err != nil {
 			res.Failed++
@@ -153,7 +163,8 @@ func run(addr string, pid, n int, path string, delay, idle time.Duration) result
 			if cl.answered < delay {
 				res.Early++
 			}
-			late = append(late, cl.answered-delay)
+			late = append(late, cl.late-delay)
+			fromStart = append(fromStart, cl.answered-delay)
 		}
 	}
 	if len(late) > 0 {
@@ -162,6 +173,8 @@ func run(addr string, pid, n int, path string, delay, idle time.Duration) result
 		res.LateP50Ms = ms(late[len(late)/2])
 		res.LateP99Ms = ms(late[len(late)*99/100])
 		res.LateMaxMs = ms(late[len(late)-1])
+		slices.Sort(fromStart)
+		res.FromStartP99Ms = ms(fromStart[len(fromStart)*99/100])
 	}
 	if n > 0 {
 		res.BytesPerConn = float64(res.RSSPeakKB-res.RSSBeforeKB) * 1024 / float64(n)
@@ -209,6 +222,7 @@ func (cl *client) exchange(request []byte, timeout time.Duration, written func()
 	// so an answer measured as early is early.
 	cl.sent = time.Now()
 	_, err := cl.c.Write(request)
+	wrote := time.Now()
 	written()
 	if err != nil {
 		cl.err = err
@@ -216,6 +230,7 @@ func (cl *client) exchange(request []byte, timeout time.Duration, written func()
 	}
 	status, err := readAnswer(cl.r)
 	cl.answered = time.Since(cl.sent)
+	cl.late = time.Since(wrote)
 	if err == nil && status != 200 {
 		err = fmt.Errorf("status %d", status)
 	}
