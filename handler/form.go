@@ -220,6 +220,12 @@ type loc struct {
 const maxKeptBuffer = 1 << 20
 
 func (fs *formState) release() {
+	if !fs.done {
+		// No form was decoded since the last release: nothing to free,
+		// which is every request of a handler that reads bodies but no
+		// forms.
+		return
+	}
 	fs.closeFiles()
 	clear(fs.fields) // no views of this body or its files outlive it
 	fs.fields, fs.recs = fs.fields[:0], fs.recs[:0]
