@@ -9,6 +9,7 @@ import (
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
 	"github.com/fastbase/fastbase/internal/handlertest"
+	"github.com/fastbase/fastbase/internal/seedref"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -51,7 +52,7 @@ func TestBuiltins(t *testing.T) {
 		{"hello POST", Hello(), seedConn, handlertest.Parsed("POST / HTTP/1.1"),
 			"HTTP/1.1 501 Unsupported method ('POST')\r\n" + fbServer + date +
 				"Connection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: 357\r\n\r\n" +
-				strings.ReplaceAll(errorPageBrew, "BREW", "POST"), false},
+				strings.ReplaceAll(seedref.Body("get_brew.txt"), "BREW", "POST"), false},
 		{"threads", Threads(), seedConn, handlertest.Parsed("GET / HTTP/1.1"),
 			"HTTP/1.1 200 OK\r\n" + fbServer + date + threadsLength("loop 0") + "\r\n" + threadsLine("loop 0"), true},
 		{"threads worker", Threads(), ipv6, handlertest.Parsed("GET / HTTP/1.1"),
@@ -67,7 +68,7 @@ func TestBuiltins(t *testing.T) {
 			"HTTP/1.1 200 OK\r\n" + fbServer + date + contentLength(echoIPv6) + "\r\n" + echoIPv6, true},
 		{"not found", NotFound(), seedConn, handlertest.Parsed("GET /x HTTP/1.1"),
 			"HTTP/1.1 404 Not Found\r\n" + fbServer + date +
-				"Connection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: 330\r\n\r\n" + errorPage404, false},
+				"Connection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: 330\r\n\r\n" + seedref.Body("error.txt"), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,11 +6,13 @@ import (
 	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
 	"github.com/fastbase/fastbase/internal/handlertest"
+	"github.com/fastbase/fastbase/internal/seedref"
 	"github.com/stretchr/testify/assert"
 )
 
 // Responses of the seed's examples, byte for byte from seed-reference
-// transcripts (heads with CRLF line ends), and the server's log lines.
+// transcripts (heads with CRLF line ends), and the server's log lines. The
+// error pages are read from the transcripts themselves (internal/seedref).
 const (
 	// transcripts/get.txt
 	echoHeadGet = "HTTP/1.0 200 OK\n" +
@@ -70,20 +72,6 @@ protocol_version=HTTP/1.0
 		"Connection: close\n" +
 		"Content-Type: text/html;charset=utf-8\n" +
 		"Content-Length: 330\n\n"
-	errorPage404 = `<!DOCTYPE HTML>
-<html lang="en">
-    <head>
-        <meta charset="utf-8">
-        <title>Error response</title>
-    </head>
-    <body>
-        <h1>Error response</h1>
-        <p>Error code: 404</p>
-        <p>Message: Not Found.</p>
-        <p>Error code explanation: 404 - Nothing matches the given URI.</p>
-    </body>
-</html>
-`
 	errorLog404 = "127.0.0.1 - - [23/Nov/2026 21:24:17] code 404, message Not Found\n" +
 		`127.0.0.1 - - [23/Nov/2026 21:24:17] "GET / HTTP/1.1" 404 330` + "\n"
 
@@ -104,20 +92,6 @@ protocol_version=HTTP/1.0
 		"Connection: close\n" +
 		"Content-Type: text/html;charset=utf-8\n" +
 		"Content-Length: 357\n\n"
-	errorPageBrew = `<!DOCTYPE HTML>
-<html lang="en">
-    <head>
-        <meta charset="utf-8">
-        <title>Error response</title>
-    </head>
-    <body>
-        <h1>Error response</h1>
-        <p>Error code: 501</p>
-        <p>Message: Unsupported method ('BREW').</p>
-        <p>Error code explanation: 501 - Server does not support this operation.</p>
-    </body>
-</html>
-`
 	errorLogBrew = "127.0.0.1 - - [23/Nov/2026 21:23:39] code 501, message Unsupported method ('BREW')\n" +
 		`127.0.0.1 - - [23/Nov/2026 21:23:39] "BREW / HTTP/1.1" 501 357` + "\n"
 )
@@ -145,9 +119,9 @@ func TestSeedTranscripts(t *testing.T) {
 			[3]int{21, 23, 56}, echoHeadDoubleSlash, echoBodyDoubleSlash,
 			`127.0.0.1 - - [23/Nov/2026 21:23:56] "GET //evil.example/x?y HTTP/1.1" 200 253` + "\n"},
 		{"get_brew.txt", Echo(), handlertest.Parsed("BREW / HTTP/1.1"),
-			[3]int{21, 23, 39}, errorHeadBrew, errorPageBrew, errorLogBrew},
+			[3]int{21, 23, 39}, errorHeadBrew, seedref.Body("get_brew.txt"), errorLogBrew},
 		{"error.txt", NotFound(), handlertest.Parsed("GET / HTTP/1.1"),
-			[3]int{21, 24, 17}, errorHead404, errorPage404, errorLog404},
+			[3]int{21, 24, 17}, errorHead404, seedref.Body("error.txt"), errorLog404},
 		{"error_head.txt", NotFound(), handlertest.Parsed("HEAD / HTTP/1.1"),
 			[3]int{21, 24, 17}, errorHeadHEAD, "", errorLogHEAD},
 	}
