@@ -26,6 +26,9 @@ type loopTimers struct {
 	// driver does not queue a second.
 	queued  atomic.Bool
 	advance gnet.RunnableFunc
+	// waker wakes the loop itself when the wheel has work (see
+	// waker_linux.go).
+	waker loopWaker
 }
 
 // timerDriver runs the server's loops' wheels from one goroutine.
@@ -39,9 +42,13 @@ func newTimerDriver() *timerDriver {
 	return &timerDriver{nudge: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
-// initTimers gives ws its wheel.
-func (ws *workspace) initTimers(now int64) {
+// initTimers gives ws its wheel, and its loop el a wake-up for it.
+func (ws *workspace) initTimers(el gnet.EventLoop, now int64) {
 	ws.timers.wheel = newWheel(now)
+	var why string
+	if ws.timers.waker, why = newLoopWaker(el); why != "" {
+		ws.s.logger().Debug("event loop without a timerfd wake-up; timers may fire late while every P sleeps", "loop", ws.info.Runner, "why", why)
+	}
 	ws.timers.advance = func(context.Context) error {
 		ws.timers.queued.Store(false)
 		ws.runTimers(time.Now().UnixNano())
@@ -56,6 +63,7 @@ func (ws *workspace) runTimers(now int64) {
 	lt.wheel.advance(now)
 	if wake := lt.wheel.next(); wake != 0 {
 		lt.wake.Store(wake)
+		lt.waker.set(wake, now)
 		ws.s.timers.poke()
 	} else {
 		lt.wake.Store(0)
@@ -70,6 +78,7 @@ func (ws *workspace) schedule(t *timer, at int64, owner waiter) {
 	lt.wheel.schedule(t, at, owner)
 	if wake := lt.wake.Load(); wake == 0 || t.slot < wake {
 		lt.wake.Store(t.slot)
+		lt.waker.set(t.slot, time.Now().UnixNano())
 		ws.s.timers.poke()
 	}
 }

@@ -258,7 +258,17 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	s.acceptor.close()
 	s.acceptor.wait()
 	_ = cli.Stop()
+	s.closeWakers()
 	return ErrServerClosed
+}
+
+// closeWakers releases the loops' timerfds once the loops have stopped.
+func (s *Server) closeWakers() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ws := range s.workspaces {
+		ws.timers.waker.close()
+	}
 }
 
 // Ready returns a channel that is closed once the server accepts connections.
