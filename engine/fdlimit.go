@@ -50,5 +50,5 @@ func raiseFDLimit() uint64 {
 			rl = raised
 		}
 	}
-	return rl.Cur
+	return uint64(rl.Cur) // int64 on some BSDs
 }
