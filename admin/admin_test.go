@@ -45,6 +45,10 @@ func TestMetricsExposeStats(t *testing.T) {
 		ParseErrors:     []engine.StatusCount{{Status: 400, Count: 4}, {Status: 431, Count: 1}},
 		LogLinesDropped: 9,
 		HandlerPanics:   6,
+		PendingAnswers:  11,
+		// 3 within 100 µs, 2 within 1 ms, 1 over 100 ms.
+		AnswerLateness:    [len(engine.AnswerLatenessBounds) + 1]uint64{0: 3, 3: 2, 10: 1},
+		AnswerLatenessSum: 250 * time.Millisecond,
 	}}
 	code, body := get(t, NewHandler(src), "/metrics")
 	require.Equal(t, 200, code)
@@ -64,6 +68,14 @@ func TestMetricsExposeStats(t *testing.T) {
 		"fastbase_access_log_dropped_lines_total 9",
 		"fastbase_draining 0",
 		"fastbase_handler_panics_total 6",
+		"fastbase_pending_answers 11",
+		`fastbase_answer_lateness_seconds_bucket{le="0.0001"} 3`,
+		`fastbase_answer_lateness_seconds_bucket{le="0.0005"} 3`,
+		`fastbase_answer_lateness_seconds_bucket{le="0.001"} 5`,
+		`fastbase_answer_lateness_seconds_bucket{le="0.1"} 5`,
+		`fastbase_answer_lateness_seconds_bucket{le="+Inf"} 6`,
+		"fastbase_answer_lateness_seconds_sum 0.25",
+		"fastbase_answer_lateness_seconds_count 6",
 		"# TYPE fastbase_requests_total counter",
 		"# TYPE fastbase_connections_open gauge",
 		"go_goroutines ",

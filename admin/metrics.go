@@ -25,6 +25,7 @@ type collector struct {
 	connsCut                              *prometheus.Desc
 	inFlight, workerQueue                 *prometheus.Desc
 	logDropped, draining, panics          *prometheus.Desc
+	pending, lateness                     *prometheus.Desc
 }
 
 // NewCollector returns a Prometheus collector that reads src.Stats() each
@@ -43,6 +44,8 @@ type collector struct {
 //	fastbase_access_log_dropped_lines_total      access-log lines dropped
 //	fastbase_handler_panics_total                handler panics recovered (answered 500)
 //	fastbase_draining                            1 once shutdown has begun
+//	fastbase_pending_answers                     answers that come later, held now
+//	fastbase_answer_lateness_seconds             histogram: how late their timed pieces were sent
 //
 // method is one of [engine.StatsMethods], so clients cannot grow the label
 // set; code is the numeric status.
@@ -65,6 +68,8 @@ func NewCollector(src Source) prometheus.Collector {
 		logDropped:    d("access_log_dropped_lines_total", "Access-log lines dropped because the log destination did not keep up."),
 		draining:      d("draining", "1 once the server has begun to shut down, else 0."),
 		panics:        d("handler_panics_total", "Panics recovered from handlers; each request was answered 500."),
+		pending:       d("pending_answers", "Answers that come later (delayed or streamed), held now."),
+		lateness:      d("answer_lateness_seconds", "How late the timed pieces of answers that come later were sent, after the time they were due."),
 	}
 }
 
@@ -73,6 +78,7 @@ func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 		c.requests, c.parseErrors, c.bytesIn, c.bytesOut,
 		c.connsOpen, c.connsAccepted, c.connsClosed, c.connsCut,
 		c.inFlight, c.workerQueue, c.logDropped, c.draining, c.panics,
+		c.pending, c.lateness,
 	} {
 		ch <- d
 	}
@@ -102,9 +108,23 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(c.workerQueue, float64(st.WorkerQueue))
 	counter(c.logDropped, st.LogLinesDropped)
 	counter(c.panics, st.HandlerPanics)
+	gauge(c.pending, float64(st.PendingAnswers))
+	ch <- latenessHistogram(c.lateness, st)
 	draining := 0.0
 	if c.src.Draining() {
 		draining = 1
 	}
 	gauge(c.draining, draining)
+}
+
+// latenessHistogram is st's answer lateness as a Prometheus histogram.
+func latenessHistogram(d *prometheus.Desc, st engine.Stats) prometheus.Metric {
+	buckets := make(map[float64]uint64, len(engine.AnswerLatenessBounds))
+	var n uint64
+	for i, bound := range engine.AnswerLatenessBounds {
+		n += st.AnswerLateness[i]
+		buckets[bound.Seconds()] = n
+	}
+	n += st.AnswerLateness[len(engine.AnswerLatenessBounds)]
+	return prometheus.MustNewConstHistogram(d, n, st.AnswerLatenessSum.Seconds(), buckets)
 }

@@ -32,6 +32,17 @@ type pendingAnswer struct {
 	stream    *handler.Continuation
 	keepAlive bool // what the response's head said
 	job       *job // the worker's job the answer is for; nil when answered on the loop
+	// due is the time the timer is set for when it sends something then
+	// (see Stats.AnswerLateness); 0 while it only checks whether the
+	// client has read.
+	due int64
+}
+
+// wait sets p's timer for at, when it sends the held response or the
+// stream's next piece.
+func (p *pendingAnswer) wait(ws *workspace, at int64) {
+	p.due = at
+	ws.schedule(&p.t, at, p)
 }
 
 // deferAnswer takes the response that the request just served wrote to
@@ -66,7 +77,7 @@ func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool) ([]byte, bool
 	ws.stats.pending.Add(1)
 	cn.later = p
 	cn.kind, cn.deadline = waitAnswer, never
-	ws.schedule(&p.t, at, p)
+	p.wait(ws, at)
 	return out, true
 }
 
@@ -111,7 +122,7 @@ func (cn *conn) holdJob(j *job) {
 	}
 	ws.stats.pending.Add(1)
 	cn.later = p
-	ws.schedule(&p.t, at, p)
+	p.wait(ws, at)
 }
 
 // resetConnection makes the close of c a TCP reset: with SO_LINGER at
@@ -139,12 +150,15 @@ func (p *pendingAnswer) expire(now int64) {
 	ws := cn.ws
 	s := ws.s
 	c := cn.c
+	if p.due != 0 {
+		ws.stats.lateness.record(time.Now().UnixNano() - p.due)
+	}
 	if p.held != nil {
 		ws.send(c, p.held.B)
 		bytebufferpool.Put(p.held)
 		p.held = nil
 		if p.stream != nil {
-			ws.schedule(&p.t, now+int64(min(p.stream.Wait(), s.maxDelay())), p)
+			p.wait(ws, now+int64(min(p.stream.Wait(), s.maxDelay())))
 			return
 		}
 		p.finish(true)
@@ -153,6 +167,7 @@ func (p *pendingAnswer) expire(now int64) {
 	if c.OutboundBuffered() > s.maxOutbound() {
 		// The client does not read: the next piece waits until the output
 		// has gone down (the write timeout cuts a client that never reads).
+		p.due = 0
 		ws.schedule(&p.t, now+int64(pollInterval), p)
 		return
 	}
@@ -165,7 +180,7 @@ func (p *pendingAnswer) expire(now int64) {
 		s.notePanicValue("stream", v, stack)
 	}
 	if !done {
-		ws.schedule(&p.t, now+int64(min(p.stream.Wait(), s.maxDelay())), p)
+		p.wait(ws, now+int64(min(p.stream.Wait(), s.maxDelay())))
 		return
 	}
 	p.finish(p.stream.KeepAlive())

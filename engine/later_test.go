@@ -77,7 +77,16 @@ func TestSendAfterWaits(t *testing.T) {
 	// The connection goes on.
 	rc.send("GET /now?i=8 HTTP/1.1\r\nHost: x\r\n\r\n")
 	assert.Equal(t, "8", bodyOf(t, rc.response("GET")))
-	assert.Zero(t, srv.Stats().PendingAnswers)
+	st := srv.Stats()
+	assert.Zero(t, st.PendingAnswers)
+	assert.Equal(t, uint64(1), sum(st.AnswerLateness[:]), "the delayed response is one timed piece")
+}
+
+func sum(counts []uint64) (n uint64) {
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }
 
 // TestPipelinedDelaysInOrder pipelines 16 requests with random delays, some
@@ -104,7 +113,8 @@ func TestPipelinedDelaysInOrder(t *testing.T) {
 // piece is there long before the last is written, and the chunked framing
 // is what net/http's client reads.
 func TestStreamArrivesInPieces(t *testing.T) {
-	addr := startServer(t, &Server{Handler: laterHandler()})
+	srv := &Server{Handler: laterHandler()}
+	addr := startServer(t, srv)
 	c, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer c.Close()
@@ -131,6 +141,8 @@ func TestStreamArrivesInPieces(t *testing.T) {
 		assert.GreaterOrEqual(t, at, time.Duration(i+1)*100*time.Millisecond, "piece %d not early", i)
 	}
 	assert.Less(t, arrived[0], arrived[9]-500*time.Millisecond, "pieces arrive one by one")
+	st := srv.Stats()
+	assert.Equal(t, uint64(10), sum(st.AnswerLateness[:]), "ten timed pieces")
 }
 
 // TestClientGoneCancelsPending closes clients while their answers are held

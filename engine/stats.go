@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/fastbase/fastbase/codec"
 )
@@ -26,6 +27,13 @@ type Stats struct {
 	// PendingAnswers is the number of answers that come later
 	// ([handler.Request.SendAfter], [handler.Request.Stream]) held now.
 	PendingAnswers int64
+	// AnswerLateness counts the timed pieces of answers that come later
+	// (a delayed response, each piece of a stream) by how late their timer
+	// fired: entry i counts those no later than AnswerLatenessBounds[i]
+	// and over the bound before it; the last entry counts the rest.
+	// AnswerLatenessSum is their total lateness.
+	AnswerLateness    [len(AnswerLatenessBounds) + 1]uint64
+	AnswerLatenessSum time.Duration
 	// WorkerQueue is the number of requests waiting for a free worker.
 	WorkerQueue int64
 	// Requests counts answered requests by method and status; only non-zero
@@ -60,6 +68,32 @@ type StatusCount struct {
 // cannot make the set of labels grow.
 var StatsMethods = codec.MethodNames
 
+// AnswerLatenessBounds are the upper bounds of the buckets of
+// [Stats.AnswerLateness].
+var AnswerLatenessBounds = [...]time.Duration{
+	100 * time.Microsecond, 250 * time.Microsecond, 500 * time.Microsecond,
+	time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond,
+	10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond,
+	100 * time.Millisecond,
+}
+
+// latenessHistogram counts how late timed pieces of answers were sent.
+type latenessHistogram struct {
+	counts [len(AnswerLatenessBounds) + 1]atomic.Uint64
+	sum    atomic.Int64 // nanoseconds
+}
+
+// record counts one piece sent d nanoseconds after its time.
+func (h *latenessHistogram) record(d int64) {
+	d = max(d, 0)
+	i := 0
+	for i < len(AnswerLatenessBounds) && d > int64(AnswerLatenessBounds[i]) {
+		i++
+	}
+	h.counts[i].Add(1)
+	h.sum.Add(d)
+}
+
 const (
 	statusSlots = 600 // status codes 0–599; 0 is "no response"
 	methodSlots = codec.MethodCount
@@ -74,6 +108,7 @@ type loopStats struct {
 	bytesIn, bytesOut atomic.Uint64
 	inFlight          atomic.Int64
 	pending           atomic.Int64 // answers that come later, held now
+	lateness          latenessHistogram
 	requests          [methodSlots][statusSlots]atomic.Uint64
 	parseErrors       [statusSlots]atomic.Uint64
 }
@@ -103,6 +138,10 @@ func (s *Server) Stats() Stats {
 		st.BytesOut += ls.bytesOut.Load()
 		st.InFlight += ls.inFlight.Load()
 		st.PendingAnswers += ls.pending.Load()
+		for i := range st.AnswerLateness {
+			st.AnswerLateness[i] += ls.lateness.counts[i].Load()
+		}
+		st.AnswerLatenessSum += time.Duration(ls.lateness.sum.Load())
 		for m := range requests {
 			for code := range requests[m] {
 				requests[m][code] += ls.requests[m][code].Load()
