@@ -8,6 +8,8 @@
 #
 # e.g. bench/paired.sh 10 2 'bin/fastbase -handler hello -quiet -loops 1 -addr {addr}' / \
 #        'bin/fastbase -handler httpbin -quiet -loops 1 -addr {addr}' '/?size=1024'
+# WRK_ARGS adds wrk options to every run, e.g. WRK_ARGS="-s cmd/runner/pipeline.lua"
+# for 16 pipelined requests per write (the script takes the path from the URL).
 # Only 127.0.0.1 is used; each run is bounded by wrk's duration.
 set -euo pipefail
 PAIRS=$1 SECS=$2 A=$3 PA=$4 B=$5 PB=$6
@@ -19,10 +21,12 @@ run() { # command path -> requests per server CPU-second
   GOMAXPROCS=1 taskset -c 0 ${1//\{addr\}/$addr} >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
-  taskset -c 1 wrk -t1 -c64 -d1s "http://$addr$2" >/dev/null 2>&1 # warm-up
+  # shellcheck disable=SC2086
+  taskset -c 1 wrk ${WRK_ARGS:-} -t1 -c64 -d1s "http://$addr$2" >/dev/null 2>&1 # warm-up
   local c0 r c1
   c0=$(awk '{print $14+$15}' /proc/$pid/stat)
-  r=$(taskset -c 1 wrk -t1 -c64 -d"${SECS}s" "http://$addr$2" 2>/dev/null | awk '/requests in/{print $1}')
+  # shellcheck disable=SC2086
+  r=$(taskset -c 1 wrk ${WRK_ARGS:-} -t1 -c64 -d"${SECS}s" "http://$addr$2" 2>/dev/null | awk '/requests in/{print $1}')
   c1=$(awk '{print $14+$15}' /proc/$pid/stat)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   awk -v r="$r" -v c=$((c1 - c0)) 'BEGIN{ printf "%.0f", r / (c / 100) }'
