@@ -189,6 +189,7 @@ func (cn *conn) endBatch(b *batch) gnet.Action {
 	c := b.c
 	ws.stats.inFlight.Store(0)
 	ws.stats.bytesIn.Add(uint64(b.used))
+	ws.tally.flush()
 	ws.send(c, b.out)
 	b.bb.B = b.out
 	bytebufferpool.Put(b.bb)
@@ -353,7 +354,7 @@ func (cn *conn) serve(h *handler.Handler, start int) ([]byte, bool) {
 	h.Serve(ws.hreq.Request())
 	ws.s.notePanic(&ws.hreq)
 	out, keepAlive := ws.hreq.Finish()
-	ws.stats.requests[codec.LookupMethod(ws.hreq.Request().Parsed().Method)][statusSlot(ws.hreq.Status())].Add(1)
+	ws.tally.add(&ws.stats.requests[codec.LookupMethod(ws.hreq.Request().Parsed().Method)][statusSlot(ws.hreq.Status())])
 	ws.logRequest()
 	if ws.hreq.Aborted() {
 		// The handler asked for a reset instead of its answer.

@@ -73,21 +73,24 @@ func (r *Request) keepAlive() bool {
 // Content-Length the handler did not send, and the Connection header that
 // tells the client what the server will do.
 func (r *Request) frame(keepAlive bool) {
-	var buf [64]byte
-	extra := buf[:0]
-	if r.needsLength(keepAlive) {
-		extra = codec.AppendContentLength(extra, r.bodyLen)
-	}
+	length := r.needsLength(keepAlive)
+	var connection string
 	if !r.sentConnection {
 		if !keepAlive && r.h.persistent() {
-			extra = append(extra, "Connection: close\r\n"...)
+			connection = "Connection: close\r\n"
 		} else if keepAlive && r.req.Major == 1 && r.req.Minor == 0 {
-			extra = append(extra, "Connection: keep-alive\r\n"...)
+			connection = "Connection: keep-alive\r\n"
 		}
 	}
-	if len(extra) > 0 {
-		r.insertHead(extra)
+	if !length && connection == "" {
+		return // the usual case: the head says all the client needs
 	}
+	var buf [64]byte
+	extra := buf[:0]
+	if length {
+		extra = codec.AppendContentLength(extra, r.bodyLen)
+	}
+	r.insertHead(append(extra, connection...))
 }
 
 // needsLength reports whether Finish must add Content-Length.

@@ -158,7 +158,14 @@ func (h *Handler) Versions() (server, sys, protocol string) {
 // calls Serve with [Exchange.Request] between [Exchange.Begin] and
 // [Exchange.Finish].
 func (h *Handler) Serve(r *Request) {
-	defer r.recoverPanic()
+	returned := false
+	defer r.recoverPanic(&returned)
+	h.dispatch(r)
+	returned = true
+}
+
+// dispatch runs the Func for r, or answers what none takes.
+func (h *Handler) dispatch(r *Request) {
 	if r.spare != nil {
 		r.spare.route.p = nil
 	}
@@ -217,5 +224,6 @@ func (h *Handler) protocolVersion() string {
 // persistent reports whether the protocol version lets connections stay
 // open: http.server's `protocol_version >= "HTTP/1.1"`.
 func (h *Handler) persistent() bool {
-	return h.protocolVersion() >= "HTTP/1.1"
+	p := h.protocolVersion()
+	return p == DefaultProtocolVersion || p >= "HTTP/1.1" // the first test is the cheap one
 }

@@ -3,6 +3,7 @@ package handler
 import (
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/fastbase/fastbase/codec"
 )
@@ -33,9 +34,11 @@ type HeaderField struct {
 type preparedBytes struct {
 	protocol, server, sys string
 	// beforeDate is the status line, Server and "Date: "; afterDate is
-	// the CRLF after the date and the other fields with Content-Length,
-	// without the blank line that ends the head.
+	// the CRLF after the date, the other fields with Content-Length, the
+	// blank line that ends the head at afterDate[blank:], and the body, so
+	// that sending takes three copies.
 	beforeDate, afterDate string
+	blank                 int
 }
 
 // NewPrepared returns a response with the given status, header fields and
@@ -60,7 +63,7 @@ func NewPrepared(status int, body string, fields ...HeaderField) *Prepared {
 // and whenever they have changed.
 func (p *Prepared) bytesFor(h *Handler) *preparedBytes {
 	protocol, server, sys := h.protocolVersion(), h.serverVersion(), h.sysVersion()
-	if b := p.rendered.Load(); b != nil && b.protocol == protocol && b.server == server && b.sys == sys {
+	if b := p.rendered.Load(); b != nil && sameString(b.protocol, protocol) && sameString(b.server, server) && sameString(b.sys, sys) {
 		return b
 	}
 	b := &preparedBytes{protocol: protocol, server: server, sys: sys}
@@ -78,9 +81,21 @@ func (p *Prepared) bytesFor(h *Handler) *preparedBytes {
 	if codec.BodyAllowed(p.status) {
 		tail = codec.AppendContentLength(tail, len(p.body))
 	}
+	b.blank = len(tail)
+	tail = append(tail, "\r\n"...)
+	if codec.BodyAllowed(p.status) {
+		tail = append(tail, p.body...)
+	}
 	b.afterDate = string(tail)
 	p.rendered.Store(b)
 	return b
+}
+
+// sameString reports whether a and b are equal, without comparing their
+// bytes when they are the same string, as a Handler's versions are from
+// one request to the next.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // SendPrepared sends p as the whole response: status line, Server, Date, p's
@@ -97,19 +112,24 @@ func (r *Request) SendPrepared(p *Prepared) {
 	r.sentChunked, r.sentConnection = false, false
 	r.sentLength = noLength
 	r.bodyLen = 0
-	if !r.http09 {
-		dst := append(r.dst, b.beforeDate...)
-		dst = codec.AppendDate(dst)
-		dst = append(dst, b.afterDate...)
-		r.headerEnd = len(dst)
-		r.dst = append(dst, "\r\n"...)
+	allowed := codec.BodyAllowed(p.status)
+	if allowed {
+		r.sentLength = int64(len(p.body))
+		r.bodyLen = len(p.body)
 	}
-	if !codec.BodyAllowed(p.status) {
+	if r.http09 {
+		if allowed && !r.head {
+			r.dst = append(r.dst, p.body...)
+		}
 		return
 	}
-	r.sentLength = int64(len(p.body))
-	r.bodyLen = len(p.body)
-	if !r.head {
-		r.dst = append(r.dst, p.body...)
+	dst := append(r.dst, b.beforeDate...)
+	dst = codec.AppendDate(dst)
+	r.headerEnd = len(dst) + b.blank
+	if r.head {
+		// The body is left out, as Write leaves it out.
+		r.dst = append(dst, b.afterDate[:b.blank+2]...)
+		return
 	}
+	r.dst = append(dst, b.afterDate...)
 }

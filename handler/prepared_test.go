@@ -11,11 +11,12 @@ import (
 )
 
 // TestPreparedMatchesCalls checks that a Prepared response is byte for byte
-// what the equivalent calls write, for GET and HEAD, on both protocols.
+// what the equivalent calls write, for GET, HEAD and HTTP/0.9, on both
+// protocols, for a status with a body and one without.
 func TestPreparedMatchesCalls(t *testing.T) {
 	codec.RefreshDate(time.Date(2026, 11, 23, 21, 23, 38, 0, time.UTC))
-	p := NewPrepared(200, "Hello, World!", HeaderField{"Content-Type", "text/plain"}, HeaderField{"X-A", "b"})
-	calls := func(r *Request) {
+	ok := NewPrepared(200, "Hello, World!", HeaderField{"Content-Type", "text/plain"}, HeaderField{"X-A", "b"})
+	okCalls := func(r *Request) {
 		r.SendResponse(200, "")
 		r.SendHeader("Content-Type", "text/plain")
 		r.SendHeader("X-A", "b")
@@ -23,15 +24,26 @@ func TestPreparedMatchesCalls(t *testing.T) {
 		r.EndHeaders()
 		r.WriteString("Hello, World!")
 	}
-	for _, protocol := range []string{"HTTP/1.1", "HTTP/1.0"} {
-		for _, line := range []string{"GET / HTTP/1.1", "HEAD / HTTP/1.1", "GET / HTTP/1.0"} {
-			h := New()
-			h.ProtocolVersion = protocol
-			want := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { calls(x.Request()) })
-			got := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { x.Request().SendPrepared(p) })
-			assert.Equal(t, want.out, got.out, "%s %s", protocol, line)
-			assert.Equal(t, want.keep, got.keep, "%s %s", protocol, line)
-			assert.Equal(t, want.log, got.log, "%s %s", protocol, line)
+	noContent := NewPrepared(204, "", HeaderField{"X-A", "b"})
+	noContentCalls := func(r *Request) {
+		r.SendResponse(204, "")
+		r.SendHeader("X-A", "b")
+		r.EndHeaders()
+	}
+	for _, c := range []struct {
+		p     *Prepared
+		calls func(*Request)
+	}{{ok, okCalls}, {noContent, noContentCalls}} {
+		for _, protocol := range []string{"HTTP/1.1", "HTTP/1.0"} {
+			for _, line := range []string{"GET / HTTP/1.1", "HEAD / HTTP/1.1", "GET / HTTP/1.0", "GET /"} {
+				h := New()
+				h.ProtocolVersion = protocol
+				want := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { c.calls(x.Request()) })
+				got := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { x.Request().SendPrepared(c.p) })
+				assert.Equal(t, want.out, got.out, "%d %s %s", c.p.status, protocol, line)
+				assert.Equal(t, want.keep, got.keep, "%d %s %s", c.p.status, protocol, line)
+				assert.Equal(t, want.log, got.log, "%d %s %s", c.p.status, protocol, line)
+			}
 		}
 	}
 }
