@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -79,4 +80,45 @@ func TestPreparedConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestHandlePreparedMatchesFunc checks that a method registered with
+// HandlePrepared answers exactly as a Func that calls SendPrepared, on a
+// plain method table and on one with routes, for the methods it has and
+// one it has not.
+func TestHandlePreparedMatchesFunc(t *testing.T) {
+	codec.RefreshDate(time.Date(2026, 11, 23, 21, 23, 38, 0, time.UTC))
+	p := NewPrepared(200, "Hello, World!", HeaderField{"Content-Type", "text/plain"})
+	send := func(r *Request) { r.SendPrepared(p) }
+	other := func(r *Request) { r.SendError(404, "", "") }
+	tables := map[string][2]*Handler{
+		"methods": {New().Handle("GET", send).Handle("HEAD", send), New().HandlePrepared("GET", p).HandlePrepared("HEAD", p)},
+		"routes": {
+			New().Route("/r", other).Handle("GET", send).Handle("HEAD", send),
+			New().Route("/r", other).HandlePrepared("GET", p).HandlePrepared("HEAD", p),
+		},
+	}
+	for name, hs := range tables {
+		for _, line := range []string{"GET / HTTP/1.1", "HEAD / HTTP/1.1", "GET / HTTP/1.0", "GET /", "POST / HTTP/1.1", "GET /r HTTP/1.1"} {
+			want := serve(t, hs[0], seedConn, parsed(line, "Host: x"), nil, time.Now())
+			got := serve(t, hs[1], seedConn, parsed(line, "Host: x"), nil, time.Now())
+			assert.Equal(t, want.out, got.out, "%s %s", name, line)
+			assert.Equal(t, want.keep, got.keep, "%s %s", name, line)
+			assert.Equal(t, want.log, got.log, "%s %s", name, line)
+		}
+	}
+}
+
+// TestHandlePreparedReplaces checks that HandlePrepared and Handle replace
+// each other's registration of a method, either way round.
+func TestHandlePreparedReplaces(t *testing.T) {
+	p := NewPrepared(200, "prepared")
+	fn := func(r *Request) { r.WriteString("func") }
+	req := parsed("GET / HTTP/1.1", "Host: x")
+	got := serve(t, New().Handle("GET", fn).HandlePrepared("GET", p), seedConn, req, nil, time.Now())
+	assert.True(t, strings.HasSuffix(got.out, "\r\n\r\nprepared"), got.out)
+	got = serve(t, New().HandlePrepared("GET", p).Handle("GET", fn), seedConn, req, nil, time.Now())
+	assert.True(t, strings.HasSuffix(got.out, "\r\n\r\nfunc"), got.out)
+	assert.Panics(t, func() { New().HandlePrepared("GET", nil) })
+	assert.Panics(t, func() { New().HandlePrepared("", p) })
 }
