@@ -33,12 +33,13 @@ type HeaderField struct {
 // preparedBytes is a Prepared rendered for one Handler's versions.
 type preparedBytes struct {
 	protocol, server, sys string
-	// beforeDate is the status line, Server and "Date: "; afterDate is
-	// the CRLF after the date, the other fields with Content-Length, the
-	// blank line that ends the head at afterDate[blank:], and the body, so
-	// that sending takes three copies.
-	beforeDate, afterDate string
-	blank                 int
+	// whole is the response as it was rendered: status line, Server,
+	// Date, the other fields with Content-Length, the blank line that
+	// ends the head, and the body. Sending copies it and then writes
+	// today's date over the one at whole[date:], so that a response takes
+	// two copies; the head ends at whole[:blank+2].
+	whole       string
+	date, blank int
 }
 
 // NewPrepared returns a response with the given status, header fields and
@@ -67,26 +68,27 @@ func (p *Prepared) bytesFor(h *Handler) *preparedBytes {
 		return b
 	}
 	b := &preparedBytes{protocol: protocol, server: server, sys: sys}
-	head := codec.AppendStatusLine(nil, protocol, p.status, "")
-	head = append(head, "Server: "...)
-	head = append(head, server...)
-	head = append(head, ' ')
-	head = append(head, sys...)
-	head = append(head, "\r\nDate: "...)
-	b.beforeDate = string(head)
-	tail := []byte("\r\n")
+	w := codec.AppendStatusLine(nil, protocol, p.status, "")
+	w = append(w, "Server: "...)
+	w = append(w, server...)
+	w = append(w, ' ')
+	w = append(w, sys...)
+	w = append(w, "\r\nDate: "...)
+	b.date = len(w)
+	w = codec.AppendDate(w)
+	w = append(w, "\r\n"...)
 	for _, f := range p.fields {
-		tail = codec.AppendHeader(tail, f.Name, f.Value)
+		w = codec.AppendHeader(w, f.Name, f.Value)
 	}
 	if codec.BodyAllowed(p.status) {
-		tail = codec.AppendContentLength(tail, len(p.body))
+		w = codec.AppendContentLength(w, len(p.body))
 	}
-	b.blank = len(tail)
-	tail = append(tail, "\r\n"...)
+	b.blank = len(w)
+	w = append(w, "\r\n"...)
 	if codec.BodyAllowed(p.status) {
-		tail = append(tail, p.body...)
+		w = append(w, p.body...)
 	}
-	b.afterDate = string(tail)
+	b.whole = string(w)
 	p.rendered.Store(b)
 	return b
 }
@@ -123,13 +125,15 @@ func (r *Request) SendPrepared(p *Prepared) {
 		}
 		return
 	}
-	dst := append(r.dst, b.beforeDate...)
-	dst = codec.AppendDate(dst)
-	r.headerEnd = len(dst) + b.blank
+	start := len(r.dst)
+	whole := b.whole
 	if r.head {
 		// The body is left out, as Write leaves it out.
-		r.dst = append(dst, b.afterDate[:b.blank+2]...)
-		return
+		whole = whole[:b.blank+2]
 	}
-	r.dst = append(dst, b.afterDate...)
+	r.dst = append(r.dst, whole...)
+	r.headerEnd = start + b.blank
+	// Today's date over the rendered one: every date AppendDate writes has
+	// the same length (IMF-fixdate), so it fits exactly, in place.
+	codec.AppendDate(r.dst[:start+b.date])
 }

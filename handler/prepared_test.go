@@ -49,6 +49,29 @@ func TestPreparedMatchesCalls(t *testing.T) {
 	}
 }
 
+// TestPreparedDateFits checks that a Prepared carries the date of each
+// second it is sent in, not the one it was rendered with, and what
+// SendPrepared relies on to write the date in place: every date AppendDate
+// writes has the same length.
+func TestPreparedDateFits(t *testing.T) {
+	defer codec.RefreshDate(time.Now())
+	p := NewPrepared(200, "x")
+	var want int
+	for i, at := range []time.Time{
+		time.Date(2026, 11, 23, 21, 23, 38, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(99999, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(-5, 6, 7, 8, 9, 10, 0, time.UTC),
+	} {
+		codec.RefreshDate(at)
+		n := len(codec.AppendDate(nil))
+		if i == 0 {
+			want = n
+		}
+		assert.Equal(t, want, n, "%v", at)
+		got := serve(t, New().HandlePrepared("GET", p), seedConn, parsed("GET / HTTP/1.1", "Host: x"), nil, at)
+		assert.Contains(t, got.out, "\r\nDate: "+string(codec.AppendDate(nil))+"\r\n", "%v", at)
+	}
+}
+
 func TestPreparedRejectsFraming(t *testing.T) {
 	for _, name := range []string{"Content-Length", "transfer-encoding", "Connection"} {
 		assert.Panics(t, func() { NewPrepared(200, "", HeaderField{name, "x"}) }, name)
