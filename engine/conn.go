@@ -96,6 +96,7 @@ type workspace struct {
 	log    []byte  // access-log lines of the current batch
 	conns  []*conn // the loop's connections
 	stats  loopStats
+	tally  tally // requests of the current batch, not yet in stats
 	timers loopTimers
 	batch  batch // what the current OnTraffic works on
 	// held is what the loop's connections hold, as last counted, against

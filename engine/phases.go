@@ -131,7 +131,9 @@ func (cn *conn) readWholeBody(b *batch, req *codec.Request, head []byte) bool {
 	}
 	cn.need, cn.continued = 0, false
 	more := s.answerer.whole(cn, b, req, head, rest[headLen:headLen+bodyLen])
-	cn.releaseWaiting()
+	if cn.waiting != nil {
+		cn.releaseWaiting()
+	}
 	return more
 }
 
@@ -189,6 +191,7 @@ func (cn *conn) endBatch(b *batch) gnet.Action {
 	c := b.c
 	ws.stats.inFlight.Store(0)
 	ws.stats.bytesIn.Add(uint64(b.used))
+	ws.tally.flush()
 	ws.send(c, b.out)
 	b.bb.B = b.out
 	bytebufferpool.Put(b.bb)
@@ -351,14 +354,19 @@ func (cn *conn) serve(h *handler.Handler, start int) ([]byte, bool) {
 		ws.hreq.Request().SetCloseConnection(true)
 	}
 	h.Serve(ws.hreq.Request())
-	ws.s.notePanic(&ws.hreq)
+	if v, _ := ws.hreq.Panic(); v != nil {
+		ws.s.notePanic(&ws.hreq)
+	}
 	out, keepAlive := ws.hreq.Finish()
-	ws.stats.requests[codec.LookupMethod(ws.hreq.Request().Parsed().Method)][statusSlot(ws.hreq.Status())].Add(1)
+	ws.tally.add(&ws.stats.requests[codec.LookupMethod(ws.hreq.Request().Parsed().Method)][statusSlot(ws.hreq.Status())])
 	ws.logRequest()
 	if ws.hreq.Aborted() {
 		// The handler asked for a reset instead of its answer.
 		cn.aborted = true
 		return out[:start], true
+	}
+	if delay, st := ws.hreq.Later(); delay <= 0 && st == nil {
+		return out, keepAlive // the usual case: the answer is whole now
 	}
 	return cn.deferAnswer(out, start, keepAlive)
 }

@@ -26,6 +26,11 @@
 // a 500 page
 // ([Exchange.Panic] hands the value and stack to the server, which logs it).
 //
+// A response that never changes is built once with [NewPrepared] and sent
+// with [Request.SendPrepared]; [Handler.HandlePrepared] makes one a
+// method's whole answer, which costs the least of all: no Func runs, so no
+// recover guards it.
+//
 // # Routing
 //
 // [Handler.Route] registers a Func for a pattern in net/http.ServeMux's

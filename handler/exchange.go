@@ -44,22 +44,35 @@ func (x *Exchange) Begin(h *Handler, conn *ConnInfo, req *codec.Request, body []
 	}
 	r := &x.r
 	r.release() // in case the server did not call Finish for the last request
-	*r = Request{
-		spare:      r.spare,
-		h:          h,
-		conn:       conn,
-		req:        req,
-		body:       body,
-		dst:        dst,
-		start:      len(dst),
-		http09:     req.IsHTTP09(),
-		head:       string(req.Method) == "HEAD",
-		sentLength: noLength,
-	}
+	r.reset(h, conn, req, body, dst)
 	// http.server's parse_request starts from close_connection = True and
 	// keeps the connection only when both ends speak HTTP/1.1 or the client
 	// asked for keep-alive, and never for HTTP/0.9.
 	r.closeConn = r.http09 || !req.KeepAlive || !h.persistent()
+}
+
+// reset makes r what a new Request for these arguments is, keeping
+// only its spare buffers. It writes field by field, and the fields a
+// request seldom sets only when they are set: assigning a whole Request
+// literal copies it through the write barrier, which costs more than the
+// rest of a small handler's answer.
+func (r *Request) reset(h *Handler, conn *ConnInfo, req *codec.Request, body []byte, dst []byte) {
+	r.h, r.conn, r.req, r.body, r.dst = h, conn, req, body, dst
+	r.start, r.headerEnd, r.bodyLen = len(dst), 0, 0
+	r.state, r.status, r.errCode = stateIdle, 0, 0
+	r.http09, r.head = req.IsHTTP09(), string(req.Method) == "HEAD"
+	r.closeConn, r.abort = false, false
+	r.sentLength, r.sentChunked, r.sentConnection = noLength, false, false
+	r.delay, r.bodySize = 0, 0
+	if r.bodyFile != nil || r.bodyStream != nil {
+		r.bodyFile, r.bodyStream = nil, nil
+	}
+	if r.errMessage != "" || r.path != "" {
+		r.errMessage, r.path = "", ""
+	}
+	if r.panicValue != nil || r.panicStack != nil || r.stream != nil {
+		r.panicValue, r.panicStack, r.stream = nil, nil, nil
+	}
 }
 
 // ServeParseError answers a request the parser refused with e; the server

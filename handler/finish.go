@@ -47,7 +47,10 @@ func (x *Exchange) Finish() (dst []byte, keepAlive bool) {
 		keepAlive = r.startStream(keepAlive)
 	}
 	if !r.http09 {
-		r.frame(keepAlive)
+		length, connection := r.needsLength(keepAlive), r.connectionHeader(keepAlive)
+		if length || connection != "" {
+			r.frame(length, connection)
+		}
 	}
 	dst = r.dst
 	r.dst = nil
@@ -70,24 +73,32 @@ func (r *Request) keepAlive() bool {
 }
 
 // frame adds the headers keepAlive and the body need to the head: the
-// Content-Length the handler did not send, and the Connection header that
-// tells the client what the server will do.
-func (r *Request) frame(keepAlive bool) {
+// Content-Length the handler did not send, when length is true, and the
+// Connection header that tells the client what the server will do (see
+// connectionHeader).
+func (r *Request) frame(length bool, connection string) {
 	var buf [64]byte
 	extra := buf[:0]
-	if r.needsLength(keepAlive) {
+	if length {
 		extra = codec.AppendContentLength(extra, r.bodyLen)
 	}
-	if !r.sentConnection {
-		if !keepAlive && r.h.persistent() {
-			extra = append(extra, "Connection: close\r\n"...)
-		} else if keepAlive && r.req.Major == 1 && r.req.Minor == 0 {
-			extra = append(extra, "Connection: keep-alive\r\n"...)
-		}
+	r.insertHead(append(extra, connection...))
+}
+
+// connectionHeader returns the Connection header line Finish must add, or
+// "" for none: "close" on a connection HTTP/1.1 would keep that closes,
+// "keep-alive" on a kept HTTP/1.0 one, nothing when the handler sent its
+// own.
+func (r *Request) connectionHeader(keepAlive bool) string {
+	switch {
+	case r.sentConnection:
+		return ""
+	case !keepAlive && r.h.persistent():
+		return "Connection: close\r\n"
+	case keepAlive && r.req.Major == 1 && r.req.Minor == 0:
+		return "Connection: keep-alive\r\n"
 	}
-	if len(extra) > 0 {
-		r.insertHead(extra)
-	}
+	return ""
 }
 
 // needsLength reports whether Finish must add Content-Length.

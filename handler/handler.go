@@ -64,7 +64,8 @@ type Handler struct {
 type route struct {
 	method   string
 	fn       Func
-	blocking bool // registered with HandleBlocking
+	blocking bool      // registered with HandleBlocking
+	prepared *Prepared // registered with HandlePrepared; fn sends it
 }
 
 // New returns a Handler with every field set to its default and no methods.
@@ -95,17 +96,32 @@ func (h *Handler) HandleBlocking(method string, fn Func) *Handler {
 	return h.register(method, fn, true)
 }
 
+// HandlePrepared registers, for requests whose method is exactly method,
+// the answer p: the Func r.SendPrepared(p) registered with [Handler.Handle],
+// and it replaces an earlier registration in the same way. It differs from
+// that Func only in cost: a method table without routes sends p without
+// the deferred recover that guards a Func, as no code of the application
+// runs. It must not be called once h is serving.
+func (h *Handler) HandlePrepared(method string, p *Prepared) *Handler {
+	if p == nil {
+		panic("handler: HandlePrepared needs a Prepared")
+	}
+	h.register(method, func(r *Request) { r.SendPrepared(p) }, false)
+	h.lookup([]byte(method)).prepared = p
+	return h
+}
+
 func (h *Handler) register(method string, fn Func, blocking bool) *Handler {
 	if method == "" || fn == nil {
 		panic("handler: Handle needs a method and a Func")
 	}
 	for i := range h.methods {
 		if h.methods[i].method == method {
-			h.methods[i].fn, h.methods[i].blocking = fn, blocking
+			h.methods[i] = route{method: method, fn: fn, blocking: blocking}
 			return h
 		}
 	}
-	h.methods = append(h.methods, route{method, fn, blocking})
+	h.methods = append(h.methods, route{method: method, fn: fn, blocking: blocking})
 	return h
 }
 
@@ -158,14 +174,41 @@ func (h *Handler) Versions() (server, sys, protocol string) {
 // calls Serve with [Exchange.Request] between [Exchange.Begin] and
 // [Exchange.Finish].
 func (h *Handler) Serve(r *Request) {
-	defer r.recoverPanic()
 	if r.spare != nil {
 		r.spare.route.p = nil
 	}
-	if h.routes != nil && h.routes.serve(r) {
-		return
+	var fn Func
+	if h.routes == nil {
+		rt := h.lookup(r.req.Method)
+		if rt != nil && rt.prepared != nil {
+			// HandlePrepared: nothing of the application runs, so there
+			// is no panic to recover.
+			r.SendPrepared(rt.prepared)
+			return
+		}
+		if rt != nil {
+			fn = rt.fn
+		}
 	}
-	if fn := h.lookup(r.req.Method); fn != nil {
+	returned := false
+	defer r.recoverPanic(&returned)
+	h.dispatch(r, fn)
+	returned = true
+}
+
+// dispatch runs fn, the Func of r's method in a table without routes, or
+// for a Handler with routes the Func its routes or method table give r; it
+// answers what none takes.
+func (h *Handler) dispatch(r *Request, fn Func) {
+	if h.routes != nil {
+		if h.routes.serve(r) {
+			return
+		}
+		if rt := h.lookup(r.req.Method); rt != nil {
+			fn = rt.fn
+		}
+	}
+	if fn != nil {
 		fn(r)
 		return
 	}
@@ -176,10 +219,13 @@ func (h *Handler) Serve(r *Request) {
 	r.SendError(501, unsupportedMethod(r.req.Method), "")
 }
 
-func (h *Handler) lookup(method []byte) Func {
+// lookup returns the registration of method in the method table, or nil.
+func (h *Handler) lookup(method []byte) *route {
 	for i := range h.methods {
-		if h.methods[i].method == string(method) {
-			return h.methods[i].fn
+		// register refuses an empty method, so m[0] exists; comparing
+		// it first skips the call that compares the rest for most misses.
+		if m := h.methods[i].method; len(m) == len(method) && m[0] == method[0] && m == string(method) {
+			return &h.methods[i]
 		}
 	}
 	return nil
@@ -217,5 +263,6 @@ func (h *Handler) protocolVersion() string {
 // persistent reports whether the protocol version lets connections stay
 // open: http.server's `protocol_version >= "HTTP/1.1"`.
 func (h *Handler) persistent() bool {
-	return h.protocolVersion() >= "HTTP/1.1"
+	p := h.protocolVersion()
+	return p == DefaultProtocolVersion || p >= "HTTP/1.1" // the first test is the cheap one
 }

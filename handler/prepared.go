@@ -3,6 +3,7 @@ package handler
 import (
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/fastbase/fastbase/codec"
 )
@@ -32,10 +33,13 @@ type HeaderField struct {
 // preparedBytes is a Prepared rendered for one Handler's versions.
 type preparedBytes struct {
 	protocol, server, sys string
-	// beforeDate is the status line, Server and "Date: "; afterDate is
-	// the CRLF after the date and the other fields with Content-Length,
-	// without the blank line that ends the head.
-	beforeDate, afterDate string
+	// whole is the response as it was rendered: status line, Server,
+	// Date, the other fields with Content-Length, the blank line that
+	// ends the head, and the body. Sending copies it and then writes
+	// today's date over the one at whole[date:], so that a response takes
+	// two copies; the head ends at whole[:blank+2].
+	whole       string
+	date, blank int
 }
 
 // NewPrepared returns a response with the given status, header fields and
@@ -60,27 +64,40 @@ func NewPrepared(status int, body string, fields ...HeaderField) *Prepared {
 // and whenever they have changed.
 func (p *Prepared) bytesFor(h *Handler) *preparedBytes {
 	protocol, server, sys := h.protocolVersion(), h.serverVersion(), h.sysVersion()
-	if b := p.rendered.Load(); b != nil && b.protocol == protocol && b.server == server && b.sys == sys {
+	if b := p.rendered.Load(); b != nil && sameString(b.protocol, protocol) && sameString(b.server, server) && sameString(b.sys, sys) {
 		return b
 	}
 	b := &preparedBytes{protocol: protocol, server: server, sys: sys}
-	head := codec.AppendStatusLine(nil, protocol, p.status, "")
-	head = append(head, "Server: "...)
-	head = append(head, server...)
-	head = append(head, ' ')
-	head = append(head, sys...)
-	head = append(head, "\r\nDate: "...)
-	b.beforeDate = string(head)
-	tail := []byte("\r\n")
+	w := codec.AppendStatusLine(nil, protocol, p.status, "")
+	w = append(w, "Server: "...)
+	w = append(w, server...)
+	w = append(w, ' ')
+	w = append(w, sys...)
+	w = append(w, "\r\nDate: "...)
+	b.date = len(w)
+	w = codec.AppendDate(w)
+	w = append(w, "\r\n"...)
 	for _, f := range p.fields {
-		tail = codec.AppendHeader(tail, f.Name, f.Value)
+		w = codec.AppendHeader(w, f.Name, f.Value)
 	}
 	if codec.BodyAllowed(p.status) {
-		tail = codec.AppendContentLength(tail, len(p.body))
+		w = codec.AppendContentLength(w, len(p.body))
 	}
-	b.afterDate = string(tail)
+	b.blank = len(w)
+	w = append(w, "\r\n"...)
+	if codec.BodyAllowed(p.status) {
+		w = append(w, p.body...)
+	}
+	b.whole = string(w)
 	p.rendered.Store(b)
 	return b
+}
+
+// sameString reports whether a and b are equal, without comparing their
+// bytes when they are the same string, as a Handler's versions are from
+// one request to the next.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // SendPrepared sends p as the whole response: status line, Server, Date, p's
@@ -97,19 +114,26 @@ func (r *Request) SendPrepared(p *Prepared) {
 	r.sentChunked, r.sentConnection = false, false
 	r.sentLength = noLength
 	r.bodyLen = 0
-	if !r.http09 {
-		dst := append(r.dst, b.beforeDate...)
-		dst = codec.AppendDate(dst)
-		dst = append(dst, b.afterDate...)
-		r.headerEnd = len(dst)
-		r.dst = append(dst, "\r\n"...)
+	allowed := codec.BodyAllowed(p.status)
+	if allowed {
+		r.sentLength = int64(len(p.body))
+		r.bodyLen = len(p.body)
 	}
-	if !codec.BodyAllowed(p.status) {
+	if r.http09 {
+		if allowed && !r.head {
+			r.dst = append(r.dst, p.body...)
+		}
 		return
 	}
-	r.sentLength = int64(len(p.body))
-	r.bodyLen = len(p.body)
-	if !r.head {
-		r.dst = append(r.dst, p.body...)
+	start := len(r.dst)
+	whole := b.whole
+	if r.head {
+		// The body is left out, as Write leaves it out.
+		whole = whole[:b.blank+2]
 	}
+	r.dst = append(r.dst, whole...)
+	r.headerEnd = start + b.blank
+	// Today's date over the rendered one: every date AppendDate writes has
+	// the same length (IMF-fixdate), so it fits exactly, in place.
+	codec.AppendDate(r.dst[:start+b.date])
 }

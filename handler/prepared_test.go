@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,11 +12,12 @@ import (
 )
 
 // TestPreparedMatchesCalls checks that a Prepared response is byte for byte
-// what the equivalent calls write, for GET and HEAD, on both protocols.
+// what the equivalent calls write, for GET, HEAD and HTTP/0.9, on both
+// protocols, for a status with a body and one without.
 func TestPreparedMatchesCalls(t *testing.T) {
 	codec.RefreshDate(time.Date(2026, 11, 23, 21, 23, 38, 0, time.UTC))
-	p := NewPrepared(200, "Hello, World!", HeaderField{"Content-Type", "text/plain"}, HeaderField{"X-A", "b"})
-	calls := func(r *Request) {
+	ok := NewPrepared(200, "Hello, World!", HeaderField{"Content-Type", "text/plain"}, HeaderField{"X-A", "b"})
+	okCalls := func(r *Request) {
 		r.SendResponse(200, "")
 		r.SendHeader("Content-Type", "text/plain")
 		r.SendHeader("X-A", "b")
@@ -23,16 +25,50 @@ func TestPreparedMatchesCalls(t *testing.T) {
 		r.EndHeaders()
 		r.WriteString("Hello, World!")
 	}
-	for _, protocol := range []string{"HTTP/1.1", "HTTP/1.0"} {
-		for _, line := range []string{"GET / HTTP/1.1", "HEAD / HTTP/1.1", "GET / HTTP/1.0"} {
-			h := New()
-			h.ProtocolVersion = protocol
-			want := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { calls(x.Request()) })
-			got := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { x.Request().SendPrepared(p) })
-			assert.Equal(t, want.out, got.out, "%s %s", protocol, line)
-			assert.Equal(t, want.keep, got.keep, "%s %s", protocol, line)
-			assert.Equal(t, want.log, got.log, "%s %s", protocol, line)
+	noContent := NewPrepared(204, "", HeaderField{"X-A", "b"})
+	noContentCalls := func(r *Request) {
+		r.SendResponse(204, "")
+		r.SendHeader("X-A", "b")
+		r.EndHeaders()
+	}
+	for _, c := range []struct {
+		p     *Prepared
+		calls func(*Request)
+	}{{ok, okCalls}, {noContent, noContentCalls}} {
+		for _, protocol := range []string{"HTTP/1.1", "HTTP/1.0"} {
+			for _, line := range []string{"GET / HTTP/1.1", "HEAD / HTTP/1.1", "GET / HTTP/1.0", "GET /"} {
+				h := New()
+				h.ProtocolVersion = protocol
+				want := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { c.calls(x.Request()) })
+				got := run(t, h, seedConn, parsed(line, "Host: x"), nil, time.Now(), func(x *Exchange) { x.Request().SendPrepared(c.p) })
+				assert.Equal(t, want.out, got.out, "%d %s %s", c.p.status, protocol, line)
+				assert.Equal(t, want.keep, got.keep, "%d %s %s", c.p.status, protocol, line)
+				assert.Equal(t, want.log, got.log, "%d %s %s", c.p.status, protocol, line)
+			}
 		}
+	}
+}
+
+// TestPreparedDateFits checks that a Prepared carries the date of each
+// second it is sent in, not the one it was rendered with, and what
+// SendPrepared relies on to write the date in place: every date AppendDate
+// writes has the same length.
+func TestPreparedDateFits(t *testing.T) {
+	defer codec.RefreshDate(time.Now())
+	p := NewPrepared(200, "x")
+	var want int
+	for i, at := range []time.Time{
+		time.Date(2026, 11, 23, 21, 23, 38, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(99999, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(-5, 6, 7, 8, 9, 10, 0, time.UTC),
+	} {
+		codec.RefreshDate(at)
+		n := len(codec.AppendDate(nil))
+		if i == 0 {
+			want = n
+		}
+		assert.Equal(t, want, n, "%v", at)
+		got := serve(t, New().HandlePrepared("GET", p), seedConn, parsed("GET / HTTP/1.1", "Host: x"), nil, at)
+		assert.Contains(t, got.out, "\r\nDate: "+string(codec.AppendDate(nil))+"\r\n", "%v", at)
 	}
 }
 
@@ -67,4 +103,45 @@ func TestPreparedConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestHandlePreparedMatchesFunc checks that a method registered with
+// HandlePrepared answers exactly as a Func that calls SendPrepared, on a
+// plain method table and on one with routes, for the methods it has and
+// one it has not.
+func TestHandlePreparedMatchesFunc(t *testing.T) {
+	codec.RefreshDate(time.Date(2026, 11, 23, 21, 23, 38, 0, time.UTC))
+	p := NewPrepared(200, "Hello, World!", HeaderField{"Content-Type", "text/plain"})
+	send := func(r *Request) { r.SendPrepared(p) }
+	other := func(r *Request) { r.SendError(404, "", "") }
+	tables := map[string][2]*Handler{
+		"methods": {New().Handle("GET", send).Handle("HEAD", send), New().HandlePrepared("GET", p).HandlePrepared("HEAD", p)},
+		"routes": {
+			New().Route("/r", other).Handle("GET", send).Handle("HEAD", send),
+			New().Route("/r", other).HandlePrepared("GET", p).HandlePrepared("HEAD", p),
+		},
+	}
+	for name, hs := range tables {
+		for _, line := range []string{"GET / HTTP/1.1", "HEAD / HTTP/1.1", "GET / HTTP/1.0", "GET /", "POST / HTTP/1.1", "GET /r HTTP/1.1"} {
+			want := serve(t, hs[0], seedConn, parsed(line, "Host: x"), nil, time.Now())
+			got := serve(t, hs[1], seedConn, parsed(line, "Host: x"), nil, time.Now())
+			assert.Equal(t, want.out, got.out, "%s %s", name, line)
+			assert.Equal(t, want.keep, got.keep, "%s %s", name, line)
+			assert.Equal(t, want.log, got.log, "%s %s", name, line)
+		}
+	}
+}
+
+// TestHandlePreparedReplaces checks that HandlePrepared and Handle replace
+// each other's registration of a method, either way round.
+func TestHandlePreparedReplaces(t *testing.T) {
+	p := NewPrepared(200, "prepared")
+	fn := func(r *Request) { r.WriteString("func") }
+	req := parsed("GET / HTTP/1.1", "Host: x")
+	got := serve(t, New().Handle("GET", fn).HandlePrepared("GET", p), seedConn, req, nil, time.Now())
+	assert.True(t, strings.HasSuffix(got.out, "\r\n\r\nprepared"), got.out)
+	got = serve(t, New().HandlePrepared("GET", p).Handle("GET", fn), seedConn, req, nil, time.Now())
+	assert.True(t, strings.HasSuffix(got.out, "\r\n\r\nfunc"), got.out)
+	assert.Panics(t, func() { New().HandlePrepared("GET", nil) })
+	assert.Panics(t, func() { New().HandlePrepared("", p) })
 }

@@ -108,8 +108,13 @@ const (
 	badLength = -2
 )
 
-// recoverPanic is deferred by Serve; it must call recover itself.
-func (r *Request) recoverPanic() {
+// recoverPanic is deferred by Serve; it must call recover itself. It does
+// only when the Func did not return (*returned is false): recover is a
+// call into the runtime that a request which did not panic need not pay.
+func (r *Request) recoverPanic(returned *bool) {
+	if *returned {
+		return
+	}
 	p := recover()
 	if p == nil {
 		return

@@ -264,6 +264,22 @@ func TestPanicReported(t *testing.T) {
 	v, stack = x.r.Panic()
 	assert.Nil(t, v)
 	assert.Nil(t, stack)
+
+	// A Func found through the routes, or through the method table of a
+	// Handler with routes, is guarded too; what it wrote is dropped.
+	boom := func(r *Request) {
+		r.WriteString("partial")
+		panic("route")
+	}
+	hr := New().Route("/r", boom).Handle("GET", boom)
+	for _, line := range []string{"GET /r HTTP/1.1", "GET /other HTTP/1.1"} {
+		x = serve(t, hr, seedConn, parsed(line), nil, at(21, 24, 17))
+		v, _ = x.r.Panic()
+		assert.Equal(t, "route", v, line)
+		assert.Equal(t, 500, x.r.Status(), line)
+		assert.NotContains(t, x.out, "partial", line)
+		assert.False(t, x.keep, line)
+	}
 }
 
 // TestAccessors checks what a handler reads against the seed's attributes.
