@@ -29,9 +29,10 @@ func hasSSSE3() bool {
 	return ecx1&(1<<9) != 0
 }
 
-// hasAVX2 reports whether AVX2 instructions may be used: the processor has
-// them (CPUID leaf 7, EBX bit 5) and the operating system saves the YMM
-// registers (OSXSAVE and AVX in leaf 1's ECX, XCR0 bits 1 and 2).
+// hasAVX2 reports whether AVX2 and BMI1 instructions may be used: the
+// processor has them (CPUID leaf 7, EBX bits 5 and 3) and the operating
+// system saves the YMM registers (OSXSAVE and AVX in leaf 1's ECX, XCR0 bits
+// 1 and 2).
 func hasAVX2() bool {
 	maxLeaf, _, _, _ := cpuid(0, 0)
 	if maxLeaf < 7 {
@@ -45,8 +46,11 @@ func hasAVX2() bool {
 	if xcr0, _ := xgetbv(); xcr0&6 != 6 {
 		return false
 	}
+	// The 64-byte steps also use BMI1 (leaf 7, EBX bit 3), which every
+	// processor with AVX2 has had so far.
 	_, ebx7, _, _ := cpuid(7, 0)
-	return ebx7&(1<<5) != 0
+	const bmi1, avx2 = 1 << 3, 1 << 5
+	return ebx7&(bmi1|avx2) == bmi1|avx2
 }
 
 // hasAVX512BW reports whether AVX-512F and AVX-512BW instructions may be

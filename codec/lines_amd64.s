@@ -155,6 +155,8 @@ TEXT ·scanLinesAsm(SB), NOSPLIT, $0-72
 
 	CMPB avx2+48(FP), $0
 	JEQ  loop
+	CMPB avx512+49(FP), $0
+	JNE  setup512
 	VPBROADCASTB X10, Y10
 	VPBROADCASTB X11, Y11
 	VPBROADCASTB X12, Y12
@@ -164,9 +166,9 @@ TEXT ·scanLinesAsm(SB), NOSPLIT, $0-72
 	VINSERTI128  $1, X8, Y8, Y8
 	VINSERTI128  $1, X7, Y7, Y7
 	VPXOR        Y6, Y6, Y6
+	JMP          loop
 
-	CMPB avx512+49(FP), $0
-	JEQ  loop
+setup512:
 	VPBROADCASTB X10, Z10
 	VPBROADCASTB X11, Z11
 	VPBROADCASTB X12, Z12
@@ -210,14 +212,14 @@ step64:
 	MOVQ R9, R12
 	SHRQ $1, R12
 	BTQ  $63, R11
-	JCC  crdone
+	JCC  crdone64
 	LEAQ 64(BX), CX
 	CMPQ CX, DX
-	JAE  crdone
+	JAE  crdone64
 	CMPB (SI)(CX*1), $0x0a
-	JNE  crdone
+	JNE  crdone64
 	BTSQ $63, R12
-	JMP  crdone
+	JMP  crdone64
 
 avxtail:
 	// Fewer than 64 bytes left: classify the last 64 bytes of buf, when buf
@@ -256,7 +258,7 @@ shift64:
 	SUBQ      BX, R13
 	MOVQ      R9, R12
 	SHRQ      $1, R12
-	JMP       crdone
+	JMP       crdone64
 
 leaveavx:
 	// The rest is done with 16-byte steps: leave the AVX state first.
@@ -370,6 +372,59 @@ nolf:
 	JNZ   stopbad
 	ADDQ  R13, BX
 	JMP   loop
+
+
+crdone64:
+	// crdone to nextlf for the 64-byte steps, with BMI1 (hasAVX2 checks
+	// for it): R12 holds the LF bits shifted down by one.
+	ANDQ R11, R12
+	ORQ  R9, R12
+	ANDNQ R10, R12, R10
+
+	// Only the LFs before the first stopping byte count.
+	TESTQ  R10, R10
+	JZ     pending64
+	BLSMSKQ R10, R12
+	SHRQ   $1, R12
+	ANDQ   R12, R9
+
+pending64:
+	// A name end still to find is the step's first byte that is no tchar.
+	TESTQ R15, R15
+	JZ    lfloop64
+	TESTQ R14, R14
+	JZ    lfloop64
+	TZCNTQ R14, R12
+	ADDQ  BX, R12
+	MOVL  R12, 128(DI)(AX*4)
+	XORQ  R15, R15
+
+lfloop64:
+	TESTQ R9, R9
+	JZ    nolf
+	// The next line's name ends at the first byte above this LF that is no
+	// tchar: R12 = R14 &^ (the bits up to the LF's).
+	BLSMSKQ R9, R12
+	ANDNQ  R14, R12, R12
+	MOVQ   $1, R15
+	TZCNTQ R9, CX
+	ADDQ   BX, CX
+	MOVL   CX, (DI)(AX*4)
+	INCQ   AX
+	ADDQ   $2, R8
+	CMPQ   R8, CX
+	MOVQ   CX, R8
+	JEQ    stoplf
+	CMPQ   AX, $32
+	JEQ    stoplf
+	BLSRQ  R9, R9
+	TESTQ  R12, R12
+	JZ     lfloop64
+	TZCNTQ R12, R12
+	ADDQ   BX, R12
+	MOVL   R12, 128(DI)(AX*4)
+	XORQ   R15, R15
+	JMP    lfloop64
 
 stoplf:
 	LEAQ 1(R8), R12

@@ -1,6 +1,10 @@
 package codec
 
-import "bytes"
+import (
+	"bytes"
+	"math/bits"
+	"slices"
+)
 
 // Defaults of [Limits], the limits of Python's http.server and http.client
 // (_MAXLINE, _MAXHEADERS).
@@ -532,45 +536,70 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	p.st.requestLine = span{0, lf - 1}
 	p.st.inHeaders = true
 	hs := req.Headers[:0]
-	fields := 0
 	pos := lf + 1
-	for {
-		// lines.next by hand: the call costs more than the line.
-		i := lines.i
-		if i >= lines.n || i >= lineBatch {
-			if !lines.rescan(buf, pos, lim.MaxHeaderLine) {
+	maxLine, maxHeaders := lim.MaxHeaderLine, lim.MaxHeaders
+	// lines.next by hand, with its cursor in registers: the call costs more
+	// than the line.
+	ends := &lines.ends
+	i, n := lines.i, min(lines.n, lineBatch)
+	for done := false; !done; {
+		if uint(i) >= uint(n) {
+			if !lines.rescan(buf, pos, maxLine) {
 				return p.abandonFast(req)
 			}
-			i = 0
+			i, n = 0, min(lines.n, lineBatch)
 		}
-		lines.i = i + 1
-		lf, colon := int(lines.ends.lf[i]), int(lines.ends.nameEnd[i])
-		if lf-pos >= lim.MaxHeaderLine {
-			return p.abandonFast(req)
-		}
-		if lf == pos+1 && buf[pos] == '\r' && fields < lim.MaxHeaders {
+		// Room for every line of the batch, and the fields that may frame
+		// the request taken note of after it: the loop over the batch makes
+		// no call, so that its state stays in registers.
+		hs = slices.Grow(hs, n-i)
+		first, from := len(hs), i
+		var framers uint32
+		for ; uint(i) < uint(n); i++ {
+			lf, colon := int(ends.lf[i]), int(ends.nameEnd[i])
+			if lf-pos >= maxLine {
+				return p.abandonFast(req)
+			}
+			// The line without its LF; slices of it are two-index slices of
+			// buf, as spanOf needs.
+			line := buf[pos:lf]
+			c := colon - pos
 			pos = lf + 1
-			break
+			if c <= 0 || c >= len(line) || line[c] != ':' {
+				if len(line) == 1 && line[0] == '\r' && len(hs) < maxHeaders {
+					i++
+					done = true
+					break
+				}
+				return p.abandonFast(req)
+			}
+			name := line[:c]
+			var v []byte
+			// fieldValue's usual shape, by hand: one space after the colon
+			// and a CRLF right after the value.
+			if k := len(line) - 1; c+3 <= k && line[k] == '\r' && line[c+1] == ' ' && line[c+2] > ' ' && line[k-1] > ' ' {
+				v = line[c+2 : k]
+			} else {
+				v = fieldValue(line[c+1:])
+			}
+			// appendHeader within the room made above.
+			hs = hs[:len(hs)+1]
+			h := &hs[len(hs)-1]
+			h.Name, h.Value = name, v
+			if mayFrame(name) {
+				framers |= 1 << uint(i&(lineBatch-1))
+			}
 		}
-		if colon == pos || buf[colon] != ':' {
-			return p.abandonFast(req)
+		for framers != 0 {
+			f := first + bits.TrailingZeros32(framers) - from
+			framers &= framers - 1
+			if p.frameField(hs[f].Name, hs[f].Value, f+1) != nil {
+				return p.abandonFast(req)
+			}
 		}
-		n := buf[pos:colon]
-		var v []byte
-		// fieldValue's usual shape, by hand: one space after the colon and a
-		// CRLF right after the value.
-		if vs, ve := colon+2, lf-1; ve-vs >= 1 && buf[ve] == '\r' && buf[vs-1] == ' ' && buf[vs] > ' ' && buf[ve-1] > ' ' {
-			v = buf[vs:ve]
-		} else {
-			v = fieldValue(buf[colon+1 : lf])
-		}
-		fields++
-		hs = appendHeader(hs, n, v)
-		if mayFrame(n) && p.frameField(n, v, fields) != nil {
-			return p.abandonFast(req)
-		}
-		pos = lf + 1
 	}
+	lines.i = i
+	fields := len(hs)
 	req.Headers = hs
 	if st := &p.st; st.hasTE || st.needHost || st.expectOther {
 		return p.abandonFast(req) // finish decides
