@@ -537,27 +537,29 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	p.st.inHeaders = true
 	hs := req.Headers[:0]
 	pos := lf + 1
-	maxLine, maxHeaders := lim.MaxHeaderLine, lim.MaxHeaders
-	// lines.next by hand, with its cursor in registers: the call costs more
-	// than the line.
+	// lines.next by hand, with its cursor in a register: the call costs
+	// more than the line. The limits and the batch's size are read from
+	// memory where they are needed, which leaves the registers to the
+	// line.
 	ends := &lines.ends
-	i, n := lines.i, min(lines.n, lineBatch)
+	i := lines.i
 	for done := false; !done; {
-		if uint(i) >= uint(n) {
-			if !lines.rescan(buf, pos, maxLine) {
+		if i >= lines.n || i >= lineBatch {
+			if !lines.rescan(buf, pos, lim.MaxHeaderLine) {
 				return p.abandonFast(req)
 			}
-			i, n = 0, min(lines.n, lineBatch)
+			i = 0
 		}
 		// Room for every line of the batch, and the fields that may frame
 		// the request taken note of after it: the loop over the batch makes
 		// no call, so that its state stays in registers.
-		hs = slices.Grow(hs, n-i)
-		first, from := len(hs), i
+		hs = slices.Grow(hs, lines.n-i)
+		base := len(hs) - i // field base+i is on line i of the batch
 		var framers uint32
-		for ; uint(i) < uint(n); i++ {
-			lf, colon := int(ends.lf[i]), int(ends.nameEnd[i])
-			if lf-pos >= maxLine {
+		for ; i < lines.n; i++ {
+			k := i & (lineBatch - 1) // i < lineBatch, said so for the bounds checks
+			lf, colon := int(ends.lf[k]), int(ends.nameEnd[k])
+			if lf-pos >= lim.MaxHeaderLine {
 				return p.abandonFast(req)
 			}
 			// The line without its LF; slices of it are two-index slices of
@@ -566,7 +568,7 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 			c := colon - pos
 			pos = lf + 1
 			if c <= 0 || c >= len(line) || line[c] != ':' {
-				if len(line) == 1 && line[0] == '\r' && len(hs) < maxHeaders {
+				if len(line) == 1 && line[0] == '\r' && len(hs) < lim.MaxHeaders {
 					i++
 					done = true
 					break
@@ -577,8 +579,8 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 			var v []byte
 			// fieldValue's usual shape, by hand: one space after the colon
 			// and a CRLF right after the value.
-			if k := len(line) - 1; c+3 <= k && line[k] == '\r' && line[c+1] == ' ' && line[c+2] > ' ' && line[k-1] > ' ' {
-				v = line[c+2 : k]
+			if e := len(line) - 1; c+3 <= e && line[e] == '\r' && line[c+1] == ' ' && line[c+2] > ' ' && line[e-1] > ' ' {
+				v = line[c+2 : e]
 			} else {
 				v = fieldValue(line[c+1:])
 			}
@@ -587,11 +589,11 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 			h := &hs[len(hs)-1]
 			h.Name, h.Value = name, v
 			if mayFrame(name) {
-				framers |= 1 << uint(i&(lineBatch-1))
+				framers |= 1 << uint(k)
 			}
 		}
 		for framers != 0 {
-			f := first + bits.TrailingZeros32(framers) - from
+			f := base + bits.TrailingZeros32(framers)
 			framers &= framers - 1
 			if p.frameField(hs[f].Name, hs[f].Value, f+1) != nil {
 				return p.abandonFast(req)
