@@ -1,14 +1,17 @@
 #include "textflag.h"
 
-// scanLinesAsm classifies 16 or 32 bytes a step into bit masks, one bit per
-// byte, and walks the LF bits in order:
+// scanLinesAsm classifies 16 bytes (SSSE3) or 64 bytes (AVX2 in two
+// 32-byte halves, or AVX-512BW) a step into bit masks, one bit per byte,
+// and walks the LF bits in order:
 //   SI buf, DX len(buf), BX offset of the step, R13 bytes in the step,
 //   DI ends, AX LFs recorded, R8 the last LF,
 //   R9 LF bits, R10 bits of the bytes that stop the scan, R11 CR bits,
 //   R14 bits of the bytes that are not tchar, R15 1 while the name end of
 //   the line being read is not found yet.
-// X10-X14 (Y10-Y14) hold LF, CR, 0x1f, DEL and HTAB in every byte, X9 0x0f,
-// X8 and X7 the tchar tables by low and high nibble, X6 zero.
+// X10-X14 (Y10-Y14, Z10-Z14) hold LF, CR, 0x1f, DEL and HTAB in every byte,
+// X9 0x0f, X8 and X7 the tchar tables by low and high nibble (in every
+// 16-byte lane), X6 zero. The 64-byte steps load Y0 and Y15, or Z0, and
+// AVX-512BW compares into K1-K6.
 
 // tchar by nibble: byte b is a tchar when tokenLow[b&15] & tokenHigh[b>>4]
 // is not zero. Bit i of tokenLow[lo] says that (i+2)<<4|lo is a tchar.
