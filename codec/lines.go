@@ -35,7 +35,7 @@ type lineEnds struct {
 // one (useAsm), scanLinesGo the portable one, with the same results.
 func scanLines(buf []byte, from, prev int, ends *lineEnds) (n, stop int) {
 	if useAsm && len(buf) >= 16 {
-		return scanLinesAsm(buf, from, prev, ends, useAVX2)
+		return scanLinesAsm(buf, from, prev, ends, useAVX2, useAVX512)
 	}
 	return scanLinesGo(buf, from, prev, ends)
 }

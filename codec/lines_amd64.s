@@ -1,14 +1,17 @@
 #include "textflag.h"
 
-// scanLinesAsm classifies 16 or 32 bytes a step into bit masks, one bit per
-// byte, and walks the LF bits in order:
+// scanLinesAsm classifies 16 bytes (SSSE3) or 64 bytes (AVX2 in two
+// 32-byte halves, or AVX-512BW) a step into bit masks, one bit per byte,
+// and walks the LF bits in order:
 //   SI buf, DX len(buf), BX offset of the step, R13 bytes in the step,
 //   DI ends, AX LFs recorded, R8 the last LF,
 //   R9 LF bits, R10 bits of the bytes that stop the scan, R11 CR bits,
 //   R14 bits of the bytes that are not tchar, R15 1 while the name end of
 //   the line being read is not found yet.
-// X10-X14 (Y10-Y14) hold LF, CR, 0x1f, DEL and HTAB in every byte, X9 0x0f,
-// X8 and X7 the tchar tables by low and high nibble, X6 zero.
+// X10-X14 (Y10-Y14, Z10-Z14) hold LF, CR, 0x1f, DEL and HTAB in every byte,
+// X9 0x0f, X8 and X7 the tchar tables by low and high nibble (in every
+// 16-byte lane), X6 zero. The 64-byte steps load Y0 and Y15, or Z0, and
+// AVX-512BW compares into K1-K6.
 
 // tchar by nibble: byte b is a tchar when tokenLow[b&15] & tokenHigh[b>>4]
 // is not zero. Bit i of tokenLow[lo] says that (i+2)<<4|lo is a tchar.
@@ -51,7 +54,77 @@ GLOBL tokenHigh<>(SB), RODATA|NOPTR, $16
 	PCMPEQB  X6, X4 \
 	PMOVMSKB X4, R14
 
-// func scanLinesAsm(buf []byte, from, prev int, ends *lineEnds, avx2 bool) (n, stop int)
+// AVX_MASKS sets R9, R11, R10 and R14 as SSE_MASKS does, from the 32 bytes
+// in the given register; AVX_MASKS_OR ORs the same masks into them, with CX
+// for the mask being moved.
+#define AVX_MASKS(Y) \
+	VPCMPEQB  Y10, Y, Y1 \
+	VPMOVMSKB Y1, R9 \
+	VPCMPEQB  Y11, Y, Y2 \
+	VPMOVMSKB Y2, R11 \
+	VPMINUB   Y12, Y, Y3 \
+	VPCMPEQB  Y, Y3, Y3 \
+	VPCMPEQB  Y13, Y, Y4 \
+	VPOR      Y4, Y3, Y3 \
+	VPCMPEQB  Y14, Y, Y5 \
+	VPANDN    Y3, Y5, Y5 \
+	VPMOVMSKB Y5, R10 \
+	VPSRLW    $4, Y, Y1 \
+	VPAND     Y9, Y1, Y1 \
+	VPAND     Y9, Y, Y2 \
+	VPSHUFB   Y2, Y8, Y3 \
+	VPSHUFB   Y1, Y7, Y4 \
+	VPAND     Y3, Y4, Y4 \
+	VPCMPEQB  Y6, Y4, Y4 \
+	VPMOVMSKB Y4, R14
+
+#define AVX_MASKS_OR(Y) \
+	VPCMPEQB  Y10, Y, Y1 \
+	VPMOVMSKB Y1, CX \
+	ORQ       CX, R9 \
+	VPCMPEQB  Y11, Y, Y2 \
+	VPMOVMSKB Y2, CX \
+	ORQ       CX, R11 \
+	VPMINUB   Y12, Y, Y3 \
+	VPCMPEQB  Y, Y3, Y3 \
+	VPCMPEQB  Y13, Y, Y4 \
+	VPOR      Y4, Y3, Y3 \
+	VPCMPEQB  Y14, Y, Y5 \
+	VPANDN    Y3, Y5, Y5 \
+	VPMOVMSKB Y5, CX \
+	ORQ       CX, R10 \
+	VPSRLW    $4, Y, Y1 \
+	VPAND     Y9, Y1, Y1 \
+	VPAND     Y9, Y, Y2 \
+	VPSHUFB   Y2, Y8, Y3 \
+	VPSHUFB   Y1, Y7, Y4 \
+	VPAND     Y3, Y4, Y4 \
+	VPCMPEQB  Y6, Y4, Y4 \
+	VPMOVMSKB Y4, CX \
+	ORQ       CX, R14
+
+// AVX512_MASKS sets R9, R11, R10 and R14 as SSE_MASKS does, from the 64
+// bytes in Z0, through mask registers K1-K6.
+#define AVX512_MASKS \
+	VPCMPEQB  Z10, Z0, K1 \
+	KMOVQ     K1, R9 \
+	VPCMPEQB  Z11, Z0, K2 \
+	KMOVQ     K2, R11 \
+	VPCMPUB   $2, Z12, Z0, K3 \
+	VPCMPEQB  Z13, Z0, K4 \
+	KORQ      K3, K4, K4 \
+	VPCMPEQB  Z14, Z0, K5 \
+	KANDNQ    K4, K5, K5 \
+	KMOVQ     K5, R10 \
+	VPSRLW    $4, Z0, Z1 \
+	VPANDQ    Z9, Z1, Z1 \
+	VPANDQ    Z9, Z0, Z2 \
+	VPSHUFB   Z2, Z8, Z3 \
+	VPSHUFB   Z1, Z7, Z4 \
+	VPTESTNMB Z3, Z4, K6 \
+	KMOVQ     K6, R14
+
+// func scanLinesAsm(buf []byte, from, prev int, ends *lineEnds, avx2, avx512 bool) (n, stop int)
 TEXT ·scanLinesAsm(SB), NOSPLIT, $0-72
 	MOVQ buf_base+0(FP), SI
 	MOVQ buf_len+8(FP), DX
@@ -85,6 +158,8 @@ TEXT ·scanLinesAsm(SB), NOSPLIT, $0-72
 
 	CMPB avx2+48(FP), $0
 	JEQ  loop
+	CMPB avx512+49(FP), $0
+	JNE  setup512
 	VPBROADCASTB X10, Y10
 	VPBROADCASTB X11, Y11
 	VPBROADCASTB X12, Y12
@@ -94,65 +169,99 @@ TEXT ·scanLinesAsm(SB), NOSPLIT, $0-72
 	VINSERTI128  $1, X8, Y8, Y8
 	VINSERTI128  $1, X7, Y7, Y7
 	VPXOR        Y6, Y6, Y6
+	JMP          loop
+
+setup512:
+	VPBROADCASTB X10, Z10
+	VPBROADCASTB X11, Z11
+	VPBROADCASTB X12, Z12
+	VPBROADCASTB X13, Z13
+	VPBROADCASTB X14, Z14
+	VPBROADCASTB X9, Z9
+	VBROADCASTI32X4 tokenLow<>(SB), Z8
+	VBROADCASTI32X4 tokenHigh<>(SB), Z7
 
 loop:
 	CMPB avx2+48(FP), $0
 	JEQ  sse
-	LEAQ 32(BX), R13
+	LEAQ 64(BX), R13
 	CMPQ R13, DX
-	JHI  leaveavx
+	JHI  avxtail
 
-	VMOVDQU (SI)(BX*1), Y0
+	CMPB avx512+49(FP), $0
+	JEQ  avx2step
+	VMOVDQU64 (SI)(BX*1), Z0
+	AVX512_MASKS
+	JMP       step64
 
-	// Most steps lie inside a value: no control byte, so no LF, no CR and
-	// nothing that stops the scan. Unless a name end is still to find, such
-	// a step needs no more than this test.
-	TESTQ    R15, R15
-	JNZ      avxclassify
-	VPMINUB  Y12, Y0, Y3
-	VPCMPEQB Y0, Y3, Y3
-	VPCMPEQB Y13, Y0, Y4
-	VPOR     Y4, Y3, Y3
-	VPTEST   Y3, Y3
-	JNZ      avxclassify
-	ADDQ     $32, BX
-	JMP      loop
+avx2step:
+	// 64 bytes a step, as two 32-byte halves whose masks are joined: every
+	// step is classified in full, so the only branches that depend on the
+	// bytes are the walk over the LFs.
+	VMOVDQU   (SI)(BX*1), Y0
+	VMOVDQU   32(SI)(BX*1), Y15
+	AVX_MASKS(Y15)
+	SHLQ      $32, R9
+	SHLQ      $32, R11
+	SHLQ      $32, R10
+	SHLQ      $32, R14
+	AVX_MASKS_OR(Y0)
 
-avxclassify:
-	VPCMPEQB  Y10, Y0, Y1
-	VPMOVMSKB Y1, R9
-	VPCMPEQB  Y11, Y0, Y2
-	VPMOVMSKB Y2, R11
-	VPMINUB   Y12, Y0, Y3
-	VPCMPEQB  Y0, Y3, Y3
-	VPCMPEQB  Y13, Y0, Y4
-	VPOR      Y4, Y3, Y3
-	VPCMPEQB  Y14, Y0, Y5
-	VPANDN    Y3, Y5, Y5
-	VPMOVMSKB Y5, R10
-	VPSRLW    $4, Y0, Y1
-	VPAND     Y9, Y1, Y1
-	VPAND     Y9, Y0, Y2
-	VPSHUFB   Y2, Y8, Y3
-	VPSHUFB   Y1, Y7, Y4
-	VPAND     Y3, Y4, Y4
-	VPCMPEQB  Y6, Y4, Y4
-	VPMOVMSKB Y4, R14
-	MOVQ      $32, R13
+step64:
+	MOVQ $64, R13
 
 	// A CR is fine when an LF follows it; for the last byte of the step
 	// that is the first byte of the next one.
-	MOVL R9, R12
-	SHRL $1, R12
-	BTL  $31, R11
-	JCC  crdone
-	LEAQ 32(BX), CX
+	MOVQ R9, R12
+	SHRQ $1, R12
+	BTQ  $63, R11
+	JCC  crdone64
+	LEAQ 64(BX), CX
 	CMPQ CX, DX
-	JAE  crdone
+	JAE  crdone64
 	CMPB (SI)(CX*1), $0x0a
-	JNE  crdone
-	ORL  $0x80000000, R12
-	JMP  crdone
+	JNE  crdone64
+	BTSQ $63, R12
+	JMP  crdone64
+
+avxtail:
+	// Fewer than 64 bytes left: classify the last 64 bytes of buf, when buf
+	// has that many, and drop the bits of those already looked at.
+	CMPQ BX, DX
+	JAE  end
+	CMPQ DX, $64
+	JB   leaveavx
+	LEAQ -64(DX), CX
+	CMPB avx512+49(FP), $0
+	JEQ  avx2tail
+	VMOVDQU64 (SI)(CX*1), Z0
+	AVX512_MASKS
+	JMP       shift64
+
+avx2tail:
+	VMOVDQU   (SI)(CX*1), Y0
+	VMOVDQU   32(SI)(CX*1), Y15
+	AVX_MASKS(Y15)
+	SHLQ      $32, R9
+	SHLQ      $32, R11
+	SHLQ      $32, R10
+	SHLQ      $32, R14
+	MOVQ      CX, R13
+	AVX_MASKS_OR(Y0)
+	MOVQ      R13, CX
+
+shift64:
+	NEGQ      CX
+	ADDQ      BX, CX
+	SHRQ      CX, R9
+	SHRQ      CX, R10
+	SHRQ      CX, R11
+	SHRQ      CX, R14
+	MOVQ      DX, R13
+	SUBQ      BX, R13
+	MOVQ      R9, R12
+	SHRQ      $1, R12
+	JMP       crdone64
 
 leaveavx:
 	// The rest is done with 16-byte steps: leave the AVX state first.
@@ -200,46 +309,46 @@ tail:
 crdone:
 	// R12 holds the LF bits shifted down by one: the CRs an LF follows are
 	// fine, and so are the LFs.
-	ANDL R11, R12
-	ORL  R9, R12
-	NOTL R12
-	ANDL R12, R10
+	ANDQ R11, R12
+	ORQ  R9, R12
+	NOTQ R12
+	ANDQ R12, R10
 
 	// Only the LFs before the first stopping byte count.
-	TESTL R10, R10
+	TESTQ R10, R10
 	JZ    pending
-	MOVL  R10, R12
-	NEGL  R12
-	ANDL  R10, R12
-	DECL  R12
-	ANDL  R12, R9
+	MOVQ  R10, R12
+	NEGQ  R12
+	ANDQ  R10, R12
+	DECQ  R12
+	ANDQ  R12, R9
 
 pending:
 
 	// A name end still to find is the step's first byte that is no tchar.
 	TESTQ R15, R15
 	JZ    lfloop
-	TESTL R14, R14
+	TESTQ R14, R14
 	JZ    lfloop
-	BSFL  R14, R12
+	BSFQ  R14, R12
 	ADDQ  BX, R12
 	MOVL  R12, 128(DI)(AX*4)
 	XORQ  R15, R15
 
 lfloop:
-	TESTL R9, R9
+	TESTQ R9, R9
 	JZ    nolf
-	MOVL  R9, R12
-	NEGL  R12
-	ANDL  R9, R12
+	MOVQ  R9, R12
+	NEGQ  R12
+	ANDQ  R9, R12
 
 	// The next line's name ends at the first byte above this LF that is no
 	// tchar: R12 = R14 & -(LF bit << 1).
-	ADDL R12, R12
-	NEGL R12
-	ANDL R14, R12
+	ADDQ R12, R12
+	NEGQ R12
+	ANDQ R14, R12
 	MOVQ $1, R15
-	BSFL R9, CX
+	BSFQ R9, CX
 	ADDQ BX, CX
 	MOVL CX, (DI)(AX*4)
 	INCQ AX
@@ -249,30 +358,83 @@ lfloop:
 	JEQ  stoplf
 	CMPQ AX, $32
 	JEQ  stoplf
-	TESTL R12, R12
+	TESTQ R12, R12
 	JZ    nextlf
-	BSFL  R12, R12
+	BSFQ  R12, R12
 	ADDQ  BX, R12
 	MOVL  R12, 128(DI)(AX*4)
 	XORQ  R15, R15
 
 nextlf:
-	LEAL -1(R9), R12
-	ANDL R12, R9
+	LEAQ -1(R9), R12
+	ANDQ R12, R9
 	JMP  lfloop
 
 nolf:
-	TESTL R10, R10
+	TESTQ R10, R10
 	JNZ   stopbad
 	ADDQ  R13, BX
 	JMP   loop
+
+
+crdone64:
+	// crdone to nextlf for the 64-byte steps, with BMI1 (hasAVX2 checks
+	// for it): R12 holds the LF bits shifted down by one.
+	ANDQ R11, R12
+	ORQ  R9, R12
+	ANDNQ R10, R12, R10
+
+	// Only the LFs before the first stopping byte count.
+	TESTQ  R10, R10
+	JZ     pending64
+	BLSMSKQ R10, R12
+	SHRQ   $1, R12
+	ANDQ   R12, R9
+
+pending64:
+	// A name end still to find is the step's first byte that is no tchar.
+	TESTQ R15, R15
+	JZ    lfloop64
+	TESTQ R14, R14
+	JZ    lfloop64
+	TZCNTQ R14, R12
+	ADDQ  BX, R12
+	MOVL  R12, 128(DI)(AX*4)
+	XORQ  R15, R15
+
+lfloop64:
+	TESTQ R9, R9
+	JZ    nolf
+	// The next line's name ends at the first byte above this LF that is no
+	// tchar: R12 = R14 &^ (the bits up to the LF's).
+	BLSMSKQ R9, R12
+	ANDNQ  R14, R12, R12
+	MOVQ   $1, R15
+	TZCNTQ R9, CX
+	ADDQ   BX, CX
+	MOVL   CX, (DI)(AX*4)
+	INCQ   AX
+	ADDQ   $2, R8
+	CMPQ   R8, CX
+	MOVQ   CX, R8
+	JEQ    stoplf
+	CMPQ   AX, $32
+	JEQ    stoplf
+	BLSRQ  R9, R9
+	TESTQ  R12, R12
+	JZ     lfloop64
+	TZCNTQ R12, R12
+	ADDQ   BX, R12
+	MOVL   R12, 128(DI)(AX*4)
+	XORQ   R15, R15
+	JMP    lfloop64
 
 stoplf:
 	LEAQ 1(R8), R12
 	JMP  ret
 
 stopbad:
-	BSFL R10, R12
+	BSFQ R10, R12
 	ADDQ BX, R12
 	JMP  ret
 

@@ -12,16 +12,18 @@ import (
 
 // scanImpl is one implementation of scanLines, as the tests switch them.
 type scanImpl struct {
-	name      string
-	asm, avx2 bool
-	available bool
+	name              string
+	asm, avx2, avx512 bool
+	available         bool
 }
 
 // scanImpls lists the implementations this machine can run: the assembly
-// with and without AVX2 where there is assembly, and portable Go.
+// with AVX-512, with AVX2 and with neither where there is assembly, and
+// portable Go.
 func scanImpls() []scanImpl {
 	hasAsm := useAsm
 	return []scanImpl{
+		{name: "avx512", asm: true, avx2: true, avx512: true, available: hasAsm && hasAVX512Here()},
 		{name: "avx2", asm: true, avx2: true, available: hasAsm && hasAVX2Here()},
 		{name: "sse2", asm: true, available: hasAsm},
 		{name: "go", available: true},
@@ -30,9 +32,9 @@ func scanImpls() []scanImpl {
 
 // withScan runs f with scanLines switched to impl.
 func withScan(impl scanImpl, f func()) {
-	asm, avx2 := useAsm, useAVX2
-	useAsm, useAVX2 = impl.asm, impl.avx2
-	defer func() { useAsm, useAVX2 = asm, avx2 }()
+	asm, avx2, avx512 := useAsm, useAVX2, useAVX512
+	useAsm, useAVX2, useAVX512 = impl.asm, impl.avx2, impl.avx512
+	defer func() { useAsm, useAVX2, useAVX512 = asm, avx2, avx512 }()
 	f()
 }
 
@@ -44,7 +46,7 @@ func scanResult(buf []byte, from, prev int) string {
 }
 
 // scanInputs are buffers that reach every branch of the implementations:
-// each stopping byte and CR in every position of a 16- and 32-byte step,
+// each stopping byte and CR in every position of a 16-, 32- and 64-byte step,
 // full batches, empty lines, short tails.
 func scanInputs() [][]byte {
 	var out [][]byte
@@ -56,10 +58,10 @@ func scanInputs() [][]byte {
 		out = append(out, []byte(s))
 	}
 	specials := []byte{'\n', '\r', '\t', 0, 0x1f, 0x20, 0x7f, 0x80, 0xff, 'a', ':'}
-	for _, size := range []int{15, 16, 17, 18, 31, 32, 33, 34, 47, 48, 49, 63, 64, 65, 66, 79, 80, 81, 127, 128, 129, 130} {
+	for _, size := range []int{15, 16, 17, 18, 31, 32, 33, 34, 47, 48, 49, 63, 64, 65, 66, 79, 80, 81, 95, 96, 97, 127, 128, 129, 130, 191, 192, 193} {
 		for at := 0; at < size; at++ {
 			for _, c := range specials {
-				b := []byte(strings.Repeat("abcdefg: ", 16)[:size])
+				b := []byte(strings.Repeat("abcdefg: ", 24)[:size])
 				b[at] = c
 				out = append(out, b)
 				if at+1 < size {

@@ -1,6 +1,10 @@
 package codec
 
-import "bytes"
+import (
+	"bytes"
+	"math/bits"
+	"slices"
+)
 
 // Defaults of [Limits], the limits of Python's http.server and http.client
 // (_MAXLINE, _MAXHEADERS).
@@ -532,45 +536,72 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	p.st.requestLine = span{0, lf - 1}
 	p.st.inHeaders = true
 	hs := req.Headers[:0]
-	fields := 0
 	pos := lf + 1
-	for {
-		// lines.next by hand: the call costs more than the line.
-		i := lines.i
+	// lines.next by hand, with its cursor in a register: the call costs
+	// more than the line. The limits and the batch's size are read from
+	// memory where they are needed, which leaves the registers to the
+	// line.
+	ends := &lines.ends
+	i := lines.i
+	for done := false; !done; {
 		if i >= lines.n || i >= lineBatch {
 			if !lines.rescan(buf, pos, lim.MaxHeaderLine) {
 				return p.abandonFast(req)
 			}
 			i = 0
 		}
-		lines.i = i + 1
-		lf, colon := int(lines.ends.lf[i]), int(lines.ends.nameEnd[i])
-		if lf-pos >= lim.MaxHeaderLine {
-			return p.abandonFast(req)
-		}
-		if lf == pos+1 && buf[pos] == '\r' && fields < lim.MaxHeaders {
+		// Room for every line of the batch, and the fields that may frame
+		// the request taken note of after it: the loop over the batch makes
+		// no call, so that its state stays in registers.
+		hs = slices.Grow(hs, lines.n-i)
+		base := len(hs) - i // field base+i is on line i of the batch
+		var framers uint32
+		for ; i < lines.n; i++ {
+			k := i & (lineBatch - 1) // i < lineBatch, said so for the bounds checks
+			lf, colon := int(ends.lf[k]), int(ends.nameEnd[k])
+			if lf-pos >= lim.MaxHeaderLine {
+				return p.abandonFast(req)
+			}
+			// The line without its LF; slices of it are two-index slices of
+			// buf, as spanOf needs.
+			line := buf[pos:lf]
+			c := colon - pos
 			pos = lf + 1
-			break
+			if c <= 0 || c >= len(line) || line[c] != ':' {
+				if len(line) == 1 && line[0] == '\r' && len(hs) < lim.MaxHeaders {
+					i++
+					done = true
+					break
+				}
+				return p.abandonFast(req)
+			}
+			name := line[:c]
+			var v []byte
+			// fieldValue's usual shape, by hand: one space after the colon
+			// and a CRLF right after the value.
+			if e := len(line) - 1; c+3 <= e && line[e] == '\r' && line[c+1] == ' ' && line[c+2] > ' ' && line[e-1] > ' ' {
+				v = line[c+2 : e]
+			} else {
+				v = fieldValue(line[c+1:])
+			}
+			// appendHeader within the room made above.
+			hs = hs[:len(hs)+1]
+			h := &hs[len(hs)-1]
+			h.Name, h.Value = name, v
+			if mayFrame(name) {
+				framers |= 1 << uint(k)
+			}
 		}
-		if colon == pos || buf[colon] != ':' {
-			return p.abandonFast(req)
+		for framers != 0 {
+			f := base + bits.TrailingZeros32(framers)
+			framers &= framers - 1
+			if p.frameField(hs[f].Name, hs[f].Value, f+1) != nil {
+				return p.abandonFast(req)
+			}
 		}
-		n := buf[pos:colon]
-		var v []byte
-		// fieldValue's usual shape, by hand: one space after the colon and a
-		// CRLF right after the value.
-		if vs, ve := colon+2, lf-1; ve-vs >= 1 && buf[ve] == '\r' && buf[vs-1] == ' ' && buf[vs] > ' ' && buf[ve-1] > ' ' {
-			v = buf[vs:ve]
-		} else {
-			v = fieldValue(buf[colon+1 : lf])
-		}
-		fields++
-		hs = appendHeader(hs, n, v)
-		if mayFrame(n) && p.frameField(n, v, fields) != nil {
-			return p.abandonFast(req)
-		}
-		pos = lf + 1
 	}
+	lines.i = i
+	fields := len(hs)
 	req.Headers = hs
 	if st := &p.st; st.hasTE || st.needHost || st.expectOther {
 		return p.abandonFast(req) // finish decides
