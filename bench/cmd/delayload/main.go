@@ -66,6 +66,7 @@ func main() {
 	path := flag.String("path", "/?delay=1s", "request target")
 	delay := flag.Duration("delay", time.Second, "the delay the target asks for")
 	idle := flag.Duration("idle", 0, "measure idle keep-alive connections for this long instead")
+	settle := flag.Duration("settle", 0, "wait this long after the connections are open before sending (0: send at once, while the server may still be taking the connections in)")
 	asJSON := flag.Bool("json", false, "print the result as JSON")
 	flag.Parse()
 	if host, _, err := net.SplitHostPort(*addr); err != nil || !net.ParseIP(host).IsLoopback() {
@@ -73,7 +74,7 @@ func main() {
 		os.Exit(2)
 	}
 	raiseFileLimit()
-	r := run(*addr, *pid, *n, *path, *delay, *idle)
+	r := run(*addr, *pid, *n, *path, *delay, *idle, *settle)
 	if *asJSON {
 		json.NewEncoder(os.Stdout).Encode(r)
 		return
@@ -102,10 +103,11 @@ type client struct {
 	err      error
 }
 
-func run(addr string, pid, n int, path string, delay, idle time.Duration) result {
+func run(addr string, pid, n int, path string, delay, idle, settle time.Duration) result {
 	res := result{Conns: n, RSSBeforeKB: rssKB(pid)}
 	clients := make([]*client, n)
 	connect(addr, clients)
+	time.Sleep(settle)
 	request := []byte("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\n\r\n")
 
 	peak := &atomic.Int64{}
