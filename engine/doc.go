@@ -18,10 +18,16 @@
 // close, and answers that come later: [handler.Request.SendAfter] and
 // [handler.Request.Stream]) is a timer on its loop's timing wheel, which one
 // driver goroutine advances, through Execute, only when something on it is
-// due: an idle connection costs no work per tick. While an answer is
-// pending its connection reads no further request; answers on the loop, on
-// workers and later ones leave each connection in request order. A handler that panics is answered 500; the engine logs the panic
-// (at most once per [PanicLogInterval]) and counts it in [Stats].
+// due: an idle connection costs no work per tick. On Linux each loop also
+// has a timerfd in its own epoll set for the time its wheel next has work,
+// so that a loop asleep in epoll_wait wakes and yields its P to the driver
+// when a timer is due, instead of when the Go runtime's monitor takes the P
+// back (see waker_linux.go); [Stats.AnswerLateness] counts how late the
+// answers that come later were sent. While an answer is pending its
+// connection reads no further request; answers on the loop, on workers and
+// later ones leave each connection in request order. A handler that panics
+// is answered 500; the engine logs the panic (at most once per
+// [PanicLogInterval]) and counts it in [Stats].
 //
 // The engine decides when a connection closes (keep-alive, errors, shutdown),
 // and it never closes one while a response is still unsent: gnet's Close drops
