@@ -53,6 +53,10 @@ func indexBadFieldByte(b []byte) int {
 // 1*DIGIT, leading zeros allowed, at most the largest int64.
 func ParseContentLength(b []byte) (int64, bool) { return parseContentLength(b) }
 
+// IsToken reports whether s is a token (RFC 9110 §5.6.2), as a method and
+// a field name must be, by the parser's own table.
+func IsToken(s string) bool { return isTokenString(stringBytes(s)) }
+
 // ConnectionOptions reports whether a Connection field value, a
 // comma-separated list of options in any case (RFC 9110 §7.6.1), holds
 // "close" and whether it holds "keep-alive". value must be a valid field

@@ -73,3 +73,21 @@ func TestExportedRulesAreTheParsers(t *testing.T) {
 		assert.False(t, ok, "%q", bad)
 	}
 }
+
+// TestIsToken checks every byte against RFC 9110's tchar list, and that the
+// parser agrees: a method is accepted exactly when it is a token.
+func TestIsToken(t *testing.T) {
+	const tchar = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for c := 0; c < 256; c++ {
+		s := string([]byte{'X', byte(c)})
+		assert.Equal(t, strings.IndexByte(tchar, byte(c)) >= 0, IsToken(s), "byte %#x", c)
+	}
+	assert.False(t, IsToken(""))
+	assert.True(t, IsToken("Set-Cookie"))
+	for _, m := range []string{"GET", "M-SEARCH", "BREW", "GE(T", "GE/T"} {
+		var p Parser
+		var req Request
+		_, err := p.Parse([]byte(m+" / HTTP/1.1\r\nHost: x\r\n\r\n"), &req)
+		assert.Equal(t, IsToken(m), err == nil, "%s", m)
+	}
+}

@@ -44,7 +44,7 @@ func parsePattern(s string) (*pattern, error) {
 	rest := s
 	if i := strings.IndexAny(s, " \t"); i >= 0 {
 		p.method, rest = s[:i], strings.TrimLeft(s[i+1:], " \t")
-		if p.method != "" && !isToken(p.method) {
+		if p.method != "" && !codec.IsToken(p.method) {
 			return nil, fmt.Errorf("invalid method %q", p.method)
 		}
 	}
@@ -145,29 +145,6 @@ func isIdentifier(s string) bool {
 	}
 	return s != ""
 }
-
-// isToken reports whether s is an RFC 9110 token, what a method is.
-func isToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !tokenChar[s[i]] {
-			return false
-		}
-	}
-	return s != ""
-}
-
-var tokenChar = func() (t [256]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
-	}
-	for _, c := range "!#$%&'*+-.^_`|~" {
-		t[c] = true
-	}
-	return t
-}()
 
 // relation is how the requests two patterns match compare.
 type relation uint8

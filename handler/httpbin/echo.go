@@ -3,7 +3,9 @@ package httpbin
 import (
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"fmt"
+	"io"
 	"math"
 	mrand "math/rand"
 	"net/textproto"
@@ -43,14 +45,14 @@ func (a *app) parseEchoQuery(query []byte, roll func() float64, acceptsGzip bool
 		var err error
 		switch string(s.Name()) {
 		case "status":
-			if n, ok := smallNumber(value); ok && n >= 200 && n <= 999 {
-				p.status = n
+			if n, ok := codec.ParseContentLength(value); ok && n >= 200 && n <= 999 {
+				p.status = int(n)
 			} else if len(value) > 0 {
 				p.status, err = pickStatus(string(value), roll)
 			}
 		case "size":
-			if n, ok := smallNumber(value); ok {
-				p.size = int(min(int64(n), a.maxBody))
+			if n, ok := codec.ParseContentLength(value); ok {
+				p.size = int(min(n, a.maxBody))
 			} else if len(value) > 0 {
 				p.size, err = a.pickSize(string(value), roll)
 			}
@@ -88,22 +90,6 @@ func (a *app) parseEchoQuery(query []byte, roll func() float64, acceptsGzip bool
 		return p, fmt.Errorf("query: %v", err)
 	}
 	return p, nil
-}
-
-// smallNumber reads b when it is up to nine decimal digits, the usual
-// status= and size=, without making a string of it.
-func smallNumber(b []byte) (int, bool) {
-	if len(b) == 0 || len(b) > 9 {
-		return 0, false
-	}
-	n := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
 }
 
 // CheckEchoQuery reports what the echo would refuse in query, a query
@@ -225,23 +211,10 @@ func chance(v string, roll func() float64) bool {
 // the value trimmed, as net/http writes what fortio adds.
 func parseHeaderParam(v string) (handler.HeaderField, error) {
 	name, value, found := strings.Cut(v, ":")
-	if !found || !isToken(name) {
+	if !found || !codec.IsToken(name) {
 		return handler.HeaderField{}, fmt.Errorf("header %s: want Name:Value", strconv.Quote(v))
 	}
 	return handler.HeaderField{Name: textproto.CanonicalMIMEHeaderKey(name), Value: strings.TrimSpace(value)}, nil
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // echoQuery is the query the echo reads: the request's, or EchoDefault for
@@ -391,9 +364,19 @@ func echoError(r *handler.Request, status int, err error) {
 	_, _ = r.WriteString(err.Error() + "\n")
 }
 
+// gzipped is b in the gzip format.
 func gzipped(b []byte) []byte {
 	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
+	return compress(&out, gzip.NewWriter(&out), b)
+}
+
+// deflated is b in the zlib format, which is HTTP's "deflate" coding.
+func deflated(b []byte) []byte {
+	var out bytes.Buffer
+	return compress(&out, zlib.NewWriter(&out), b)
+}
+
+func compress(out *bytes.Buffer, zw io.WriteCloser, b []byte) []byte {
 	_, _ = zw.Write(b)
 	_ = zw.Close()
 	return out.Bytes()

@@ -2,8 +2,6 @@ package httpbin
 
 import (
 	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	crand "crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
@@ -20,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fastbase/fastbase/codec"
 	"github.com/fastbase/fastbase/handler"
 )
 
@@ -455,11 +454,7 @@ var errNoOverlap = errors.New("invalid range: failed to overlap")
 func (a *app) gzip(r *handler.Request) {
 	resp := a.noBody(r)
 	resp.URL, resp.Gzipped = "", true
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	_, _ = zw.Write(marshal(resp))
-	_ = zw.Close()
-	respond(r, 200, jsonContentType, b.Bytes(), handler.HeaderField{Name: "Content-Encoding", Value: "gzip"})
+	respond(r, 200, jsonContentType, gzipped(marshal(resp)), handler.HeaderField{Name: "Content-Encoding", Value: "gzip"})
 }
 
 // deflate answers with the zlib format, which is what HTTP's "deflate"
@@ -467,11 +462,7 @@ func (a *app) gzip(r *handler.Request) {
 func (a *app) deflate(r *handler.Request) {
 	resp := a.noBody(r)
 	resp.URL, resp.Deflated = "", true
-	var b bytes.Buffer
-	zw := zlib.NewWriter(&b)
-	_, _ = zw.Write(marshal(resp))
-	_ = zw.Close()
-	respond(r, 200, jsonContentType, b.Bytes(), handler.HeaderField{Name: "Content-Encoding", Value: "deflate"})
+	respond(r, 200, jsonContentType, deflated(marshal(resp)), handler.HeaderField{Name: "Content-Encoding", Value: "deflate"})
 }
 
 // responseHeaders sends every query parameter as a response header and
@@ -703,7 +694,7 @@ func (a *app) cookies(r *handler.Request) {
 	for _, v := range r.Parsed().Values(nil, "Cookie") {
 		for _, pair := range strings.Split(string(v), ";") {
 			name, value, found := strings.Cut(strings.TrimSpace(pair), "=")
-			if !found || !isCookieName(name) {
+			if !found || !codec.IsToken(name) {
 				continue
 			}
 			if len(value) > 1 && value[0] == '"' && value[len(value)-1] == '"' {
@@ -731,7 +722,7 @@ func (a *app) cookieRedirect(r *handler.Request, expires string) {
 	r.SendResponse(302, "")
 	corsHeaders(r)
 	for _, name := range sortedKeys(q) {
-		if strings.HasPrefix(name, "attr[") && strings.HasSuffix(name, "]") || !isCookieName(name) {
+		if strings.HasPrefix(name, "attr[") && strings.HasSuffix(name, "]") || !codec.IsToken(name) {
 			continue
 		}
 		c := name + "=" + cookieValue(q.Get(name))
@@ -794,20 +785,6 @@ func cookieAttrs(q url.Values, https bool) cookieAttributes {
 		}
 	}
 	return c
-}
-
-// isCookieName reports whether name is a token, as a cookie name must be.
-func isCookieName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // cookieValue drops the bytes RFC 6265 §4.1.1 forbids in a cookie value
