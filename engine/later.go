@@ -46,17 +46,14 @@ func (p *pendingAnswer) wait(ws *workspace, at int64) {
 }
 
 // deferAnswer takes the response that the request just served wrote to
-// out from start on, if its handler said it comes later: it returns out
-// without the bytes that must wait, and sets cn.later, which stops the
-// batch; the connection's keep-alive is decided when the answer is over. A
-// loop over its MaxPendingAnswers answers 503 instead.
-func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool) ([]byte, bool) {
+// out from start on, whose handler said it comes later (after delay, or
+// as the stream st): it returns out without the bytes that must wait, and
+// sets cn.later, which stops the batch; the connection's keep-alive is
+// decided when the answer is over. A loop over its MaxPendingAnswers
+// answers 503 instead.
+func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool, delay time.Duration, st *handler.Continuation) ([]byte, bool) {
 	ws := cn.ws
 	s := ws.s
-	delay, st := ws.hreq.Later()
-	if delay <= 0 && st == nil {
-		return out, keepAlive
-	}
 	if ws.stats.pending.Load() >= int64(s.maxPendingAnswers()) {
 		if st != nil {
 			st.Cancel()

@@ -365,10 +365,11 @@ func (cn *conn) serve(h *handler.Handler, start int) ([]byte, bool) {
 		cn.aborted = true
 		return out[:start], true
 	}
-	if delay, st := ws.hreq.Later(); delay <= 0 && st == nil {
+	delay, st := ws.hreq.Later()
+	if delay <= 0 && st == nil {
 		return out, keepAlive // the usual case: the answer is whole now
 	}
-	return cn.deferAnswer(out, start, keepAlive)
+	return cn.deferAnswer(out, start, keepAlive, delay, st)
 }
 
 // answerError appends the error response for req, which could not be
