@@ -261,11 +261,21 @@ func appendRequestURL(dst []byte, r *handler.Request) []byte {
 }
 
 // writeNoBody answers status with go-httpbin's noBodyResponse, as JSON
-// unless contentType says otherwise.
+// unless contentType says otherwise; an answer that says it is gzipped or
+// deflated is.
 func writeNoBody(r *handler.Request, status int, contentType string, o noBodyOptions, extra ...handler.HeaderField) {
 	s := scratchPool.Get().(*jsonScratch)
 	s.text, s.out = s.text[:0], s.out[:0]
 	s.out = appendNoBody(s, s.out, r, o)
-	respond(r, status, contentType, s.out, extra...)
+	body := s.out
+	switch {
+	case o.gzipped:
+		body = gzipped(body)
+		extra = append(extra, handler.HeaderField{Name: "Content-Encoding", Value: "gzip"})
+	case o.deflated:
+		body = deflated(body)
+		extra = append(extra, handler.HeaderField{Name: "Content-Encoding", Value: "deflate"})
+	}
+	respond(r, status, contentType, body, extra...)
 	scratchPool.Put(s)
 }

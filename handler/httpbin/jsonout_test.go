@@ -14,6 +14,11 @@ var jsonConn = &handler.ConnInfo{Remote: netip.MustParseAddrPort("[::1]:40000")}
 // noBodyBoth returns the noBodyResponse of the request written by hand
 // and by encoding/json, or ok false when codec's parser refuses it.
 func noBodyBoth(t testing.TB, raw string) (hand, reflected string, ok bool) {
+	return noBodyBothWith(t, raw, noBodyOptions{})
+}
+
+// noBodyBothWith is noBodyBoth with the options of /gzip or /deflate.
+func noBodyBothWith(t testing.TB, raw string, o noBodyOptions) (hand, reflected string, ok bool) {
 	var p codec.Parser
 	var req codec.Request
 	if n, err := p.Parse([]byte(raw), &req); err != nil || n != len(raw) {
@@ -22,9 +27,14 @@ func noBodyBoth(t testing.TB, raw string) (hand, reflected string, ok bool) {
 	var r handler.Exchange
 	r.Begin(handler.New(), jsonConn, &req, nil, nil)
 	s := new(jsonScratch)
-	hand = string(appendNoBody(s, nil, r.Request(), noBodyOptions{}))
+	hand = string(appendNoBody(s, nil, r.Request(), o))
 	a := &app{}
-	reflected = string(marshal(a.noBody(r.Request())))
+	nb := a.noBody(r.Request())
+	if o.noURL {
+		nb.URL = ""
+	}
+	nb.Deflated, nb.Gzipped = o.deflated, o.gzipped
+	reflected = string(marshal(nb))
 	r.Finish()
 	return hand, reflected, true
 }
@@ -36,6 +46,15 @@ func TestNoBodyJSONMatchesEncodingJSON(t *testing.T) {
 		hand, reflected, ok := noBodyBoth(t, raw)
 		if assert.True(t, ok, raw) {
 			assert.Equal(t, reflected, hand, raw)
+		}
+	}
+	// The answers of /gzip and /deflate, before they are compressed.
+	for _, o := range []noBodyOptions{{noURL: true, gzipped: true}, {noURL: true, deflated: true}} {
+		for _, raw := range noBodySeeds {
+			hand, reflected, ok := noBodyBothWith(t, raw, o)
+			if assert.True(t, ok, raw) {
+				assert.Equal(t, reflected, hand, "%+v %s", o, raw)
+			}
 		}
 	}
 }

@@ -452,17 +452,13 @@ func parseRange(spec string, n int64) (from, to int64, err error) {
 var errNoOverlap = errors.New("invalid range: failed to overlap")
 
 func (a *app) gzip(r *handler.Request) {
-	resp := a.noBody(r)
-	resp.URL, resp.Gzipped = "", true
-	respond(r, 200, jsonContentType, gzipped(marshal(resp)), handler.HeaderField{Name: "Content-Encoding", Value: "gzip"})
+	writeNoBody(r, 200, jsonContentType, noBodyOptions{noURL: true, gzipped: true})
 }
 
 // deflate answers with the zlib format, which is what HTTP's "deflate"
 // coding is (RFC 9110 §8.4.1.2) and what go-httpbin sends.
 func (a *app) deflate(r *handler.Request) {
-	resp := a.noBody(r)
-	resp.URL, resp.Deflated = "", true
-	respond(r, 200, jsonContentType, deflated(marshal(resp)), handler.HeaderField{Name: "Content-Encoding", Value: "deflate"})
+	writeNoBody(r, 200, jsonContentType, noBodyOptions{noURL: true, deflated: true})
 }
 
 // responseHeaders sends every query parameter as a response header and
