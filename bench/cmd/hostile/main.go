@@ -193,12 +193,7 @@ func post(addr string, body []byte) int {
 	if _, err := c.Write(body); err != nil {
 		return 0
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		return 0
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	return readStatus(c)
 }
 
 // limits runs, at once, n connections that each ask one GET, a client
@@ -245,12 +240,7 @@ func headerFlood(addr string, size int) int {
 	line := []byte("X-Flood: " + strings.Repeat("f", 1000) + "\r\n")
 	status := make(chan int, 1)
 	go func() {
-		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-		if err != nil {
-			status <- 0
-			return
-		}
-		status <- resp.StatusCode
+		status <- readStatus(c)
 	}()
 	_, _ = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n")
 	for sent := 0; sent < size; sent += len(line) {
@@ -283,12 +273,7 @@ func get(addr string) int {
 	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
 		return 0
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		return 0
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	return readStatus(c)
 }
 
 // sampler follows the resident memory of a set of processes.
@@ -361,4 +346,15 @@ func procStatus(pid int, field string) int64 {
 		}
 	}
 	return 0
+}
+
+// readStatus reads one response from c, body and all, and returns its
+// status; 0 when none came.
+func readStatus(c net.Conn) int {
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return 0
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
 }
