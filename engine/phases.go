@@ -341,6 +341,13 @@ func (poolAnswerer) streamed(cn *conn, b *batch, sb *streamedBody) bool {
 func (cn *conn) answer(out []byte, req *codec.Request, body []byte) ([]byte, bool) {
 	ws := cn.ws
 	h := ws.s.Handler
+	if ws.s.AccessLog == nil && !ws.s.draining.Load() {
+		// A Prepared answer with nothing to decide needs no Exchange.
+		if done, status := h.AppendPrepared(out, req); status != 0 {
+			ws.tally.add(&ws.stats.requests[codec.LookupMethod(req.Method)][statusSlot(status)])
+			return done, true
+		}
+	}
 	ws.hreq.Begin(h, &ws.info, req, body, out)
 	return cn.serve(h, len(out))
 }

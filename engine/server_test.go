@@ -480,3 +480,46 @@ func TestHeaderBlockLimit(t *testing.T) {
 }
 
 func bufioReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
+
+// TestPreparedAnswers checks a Prepared answer on the wire, with the access
+// log off (the loop appends it without an Exchange) and on: pipelined GET,
+// HEAD and a GET that closes get their three answers, the last saying
+// "Connection: close" before the server closes, each is counted, and with
+// the log on each has its line.
+func TestPreparedAnswers(t *testing.T) {
+	for _, logged := range []bool{false, true} {
+		var mu sync.Mutex
+		var log bytes.Buffer
+		srv := &Server{Handler: examples.Hello()}
+		if logged {
+			srv.AccessLog = writerFunc(func(p []byte) (int, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				return log.Write(p)
+			})
+		}
+		rc := dial(t, startServer(t, srv))
+		rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\nHEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		for i, method := range []string{"GET", "HEAD", "GET"} {
+			resp := rc.response(method)
+			assert.Equal(t, 200, resp.StatusCode, "logged %v, answer %d", logged, i)
+			assert.Equal(t, "13", resp.Header.Get("Content-Length"), "logged %v, answer %d", logged, i)
+			assert.NotEmpty(t, resp.Header.Get("Date"), "logged %v, answer %d", logged, i)
+			assert.Equal(t, i == 2, resp.Close, "logged %v, answer %d", logged, i)
+			if method == "GET" {
+				assert.Equal(t, "Hello, World!", bodyOf(t, resp), "logged %v, answer %d", logged, i)
+			}
+		}
+		assert.True(t, rc.closed(), "logged %v: the server must close after Connection: close", logged)
+		st := srv.Stats()
+		assert.Contains(t, st.Requests, RequestCount{Method: "GET", Status: 200, Count: 2}, "logged %v", logged)
+		assert.Contains(t, st.Requests, RequestCount{Method: "HEAD", Status: 200, Count: 1}, "logged %v", logged)
+		if logged {
+			require.Eventually(t, func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return strings.Count(log.String(), `" 200 `) == 3
+			}, 5*time.Second, 10*time.Millisecond, "one line per request")
+		}
+	}
+}

@@ -125,15 +125,47 @@ func (r *Request) SendPrepared(p *Prepared) {
 		}
 		return
 	}
-	start := len(r.dst)
+	r.headerEnd = len(r.dst) + b.blank
+	r.dst = b.appendTo(r.dst, r.head)
+}
+
+// appendTo appends the rendered response to dst with today's date, and
+// only its head when head is set (the body is left out for HEAD, as Write
+// leaves it out).
+func (b *preparedBytes) appendTo(dst []byte, head bool) []byte {
+	start := len(dst)
 	whole := b.whole
-	if r.head {
-		// The body is left out, as Write leaves it out.
+	if head {
 		whole = whole[:b.blank+2]
 	}
-	r.dst = append(r.dst, whole...)
-	r.headerEnd = start + b.blank
+	dst = append(dst, whole...)
 	// Today's date over the rendered one: every date AppendDate writes has
 	// the same length (IMF-fixdate), so it fits exactly, in place.
-	codec.AppendDate(r.dst[:start+b.date])
+	codec.AppendDate(dst[:start+b.date])
+	return dst
+}
+
+// AppendPrepared is the whole exchange of a request that h answers with a
+// [Prepared] alone, for a server to use in place of [Exchange.Begin],
+// [Handler.Serve] and [Exchange.Finish]. When h has a method table without
+// routes, req's method is registered with [Handler.HandlePrepared] with a
+// final (not 1xx) status, h keeps connections (ProtocolVersion HTTP/1.1 or
+// later) and req is an HTTP/1.1 request that keeps its connection,
+// AppendPrepared appends the response to dst and returns it with the
+// response's status: the bytes an Exchange would append, Finish having
+// nothing to add to them, and the connection stays open. For any other
+// request it returns dst unchanged and 0, and the request needs an
+// Exchange. A request answered here leaves nothing for [Exchange.Status],
+// [Exchange.Later] or the access log; a server that logs requests does
+// not call it.
+func (h *Handler) AppendPrepared(dst []byte, req *codec.Request) ([]byte, int) {
+	if h.routes != nil || !req.KeepAlive || req.Major != 1 || req.Minor != 1 {
+		return dst, 0
+	}
+	rt := h.lookup(req.Method)
+	if rt == nil || rt.prepared == nil || rt.prepared.status < 200 || !h.persistent() {
+		return dst, 0
+	}
+	p := rt.prepared
+	return p.bytesFor(h).appendTo(dst, string(req.Method) == "HEAD"), p.status
 }

@@ -145,3 +145,57 @@ func TestHandlePreparedReplaces(t *testing.T) {
 	assert.Panics(t, func() { New().HandlePrepared("GET", nil) })
 	assert.Panics(t, func() { New().HandlePrepared("", p) })
 }
+
+// TestAppendPreparedIsTheExchange checks that AppendPrepared takes exactly
+// the requests whose whole exchange is the Prepared (a plain method table,
+// an HTTP/1.1 request that keeps its connection, a handler that keeps
+// connections, a final status), appending the bytes Begin, Serve and
+// Finish append and keeping the connection as they do, and that it leaves
+// every other request, and the buffer, alone.
+func TestAppendPreparedIsTheExchange(t *testing.T) {
+	codec.RefreshDate(time.Date(2026, 11, 23, 21, 23, 38, 0, time.UTC))
+	ok := NewPrepared(200, "Hello, World!", HeaderField{"Content-Type", "text/plain"})
+	noContent := NewPrepared(204, "", HeaderField{"X-A", "b"})
+	interim := NewPrepared(103, "", HeaderField{"Link", "</s.css>; rel=preload"})
+	table := func() *Handler {
+		return New().HandlePrepared("GET", ok).HandlePrepared("HEAD", ok).HandlePrepared("DELETE", noContent).
+			HandlePrepared("PATCH", interim).Handle("POST", func(r *Request) { r.SendPrepared(ok) })
+	}
+	http10 := table()
+	http10.ProtocolVersion = "HTTP/1.0"
+	routed := table().Route("/r", func(r *Request) { r.SendPrepared(ok) })
+	for _, c := range []struct {
+		name    string
+		h       *Handler
+		line    string
+		headers []string
+		taken   bool
+	}{
+		{"GET", table(), "GET / HTTP/1.1", nil, true},
+		{"HEAD", table(), "HEAD / HTTP/1.1", nil, true},
+		{"204", table(), "DELETE / HTTP/1.1", nil, true},
+		{"a body sent along", table(), "GET / HTTP/1.1", []string{"Content-Length: 3"}, true},
+		{"keep-alive said", table(), "GET / HTTP/1.1", []string{"Connection: keep-alive"}, true},
+		{"Connection: close", table(), "GET / HTTP/1.1", []string{"Connection: close"}, false},
+		{"HTTP/1.0", table(), "GET / HTTP/1.0", nil, false},
+		{"HTTP/1.0 keep-alive", table(), "GET / HTTP/1.0", []string{"Connection: keep-alive"}, false},
+		{"HTTP/0.9", table(), "GET /", nil, false},
+		{"a Func", table(), "POST / HTTP/1.1", nil, false},
+		{"no registration", table(), "PUT / HTTP/1.1", nil, false},
+		{"an interim status", table(), "PATCH / HTTP/1.1", nil, false},
+		{"a handler of HTTP/1.0", http10, "GET / HTTP/1.1", nil, false},
+		{"routes", routed, "GET / HTTP/1.1", nil, false},
+	} {
+		req := parsed(c.line, append([]string{"Host: x"}, c.headers...)...)
+		want := serve(t, c.h, seedConn, req, nil, time.Now())
+		got, status := c.h.AppendPrepared([]byte(prior), req)
+		if !c.taken {
+			assert.Zero(t, status, c.name)
+			assert.Equal(t, prior, string(got), c.name)
+			continue
+		}
+		assert.Equal(t, want.r.Status(), status, c.name)
+		assert.Equal(t, prior+want.out, string(got), c.name)
+		assert.True(t, want.keep, c.name)
+	}
+}
