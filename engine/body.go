@@ -155,7 +155,7 @@ var tooLarge = &codec.Error{Status: 413}
 func (cn *conn) answerStreamed(out []byte, b *streamedBody) ([]byte, bool) {
 	ws := cn.ws
 	h := ws.s.Handler
-	ws.hreq.Begin(h, &ws.info, &b.req, b.mem, out)
+	ws.hreq.Begin(h, ws.connInfo(), &b.req, b.mem, out)
 	if b.file != nil {
 		ws.hreq.SetBodyFile(b.file, b.size)
 	}

@@ -172,6 +172,17 @@ func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
 	return gnet.None, false
 }
 
+// connInfo returns the workspace's ConnInfo for the connection of the
+// current batch, converting its addresses on the batch's first call: a
+// batch answered with Prepared answers alone needs none.
+func (ws *workspace) connInfo() *handler.ConnInfo {
+	if b := &ws.batch; !b.info {
+		ws.fillConnInfo(b.c)
+		b.info = true
+	}
+	return &ws.info
+}
+
 // fillConnInfo sets the addresses of c in the workspace's ConnInfo.
 func (ws *workspace) fillConnInfo(c gnet.Conn) {
 	ws.info.Remote = addrPort(c.RemoteAddr())
@@ -368,7 +379,7 @@ func (cn *conn) refuse(c gnet.Conn, e *codec.Error) gnet.Action {
 	ws.fillConnInfo(c)
 	ws.req.Reset()
 	bb := bytebufferpool.Get()
-	bb.B = ws.answerError(bb.B[:0], &ws.req, e)
+	bb.B = ws.answerError(bb.B[:0], &ws.info, &ws.req, e)
 	ws.stats.bytesOut.Add(uint64(len(bb.B)))
 	_, _ = c.Write(bb.B)
 	bytebufferpool.Put(bb)

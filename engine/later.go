@@ -58,7 +58,7 @@ func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool, delay time.Du
 		if st != nil {
 			st.Cancel()
 		}
-		return ws.answerError(out[:start], ws.hreq.Request().Parsed(), tooManyPending), false
+		return ws.answerError(out[:start], ws.connInfo(), ws.hreq.Request().Parsed(), tooManyPending), false
 	}
 	p := &pendingAnswer{cn: cn, stream: st, keepAlive: keepAlive}
 	now := time.Now().UnixNano()

@@ -39,6 +39,9 @@ type batch struct {
 	bb        *bytebufferpool.ByteBuffer
 	out       []byte
 	keepAlive bool
+	// info says that the workspace's ConnInfo holds c's addresses; they
+	// are converted on first use in a batch (see connInfo).
+	info bool
 }
 
 // rest is what the batch has not used yet.
@@ -62,7 +65,6 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 // startBatch readies the loop's batch for the bytes buf that arrived on c.
 func (cn *conn) startBatch(c gnet.Conn, buf []byte) *batch {
 	ws := cn.ws
-	ws.fillConnInfo(c)
 	ws.stats.inFlight.Store(1)
 	b := &ws.batch
 	*b = batch{c: c, buf: buf, bb: bytebufferpool.Get(), keepAlive: true}
@@ -178,7 +180,7 @@ func (cn *conn) readStreamedBody(b *batch) bool {
 // connection closes after the answer. Whatever else the client sent is
 // never read: the client may still be sending it, so the close lingers.
 func (cn *conn) reject(b *batch, req *codec.Request, err error) bool {
-	b.out = cn.ws.answerError(b.out, req, err)
+	b.out = cn.ws.answerError(b.out, cn.ws.connInfo(), req, err)
 	b.keepAlive, cn.unread = false, true
 	b.used = len(b.buf)
 	return false
@@ -348,7 +350,7 @@ func (cn *conn) answer(out []byte, req *codec.Request, body []byte) ([]byte, boo
 			return done, true
 		}
 	}
-	ws.hreq.Begin(h, &ws.info, req, body, out)
+	ws.hreq.Begin(h, ws.connInfo(), req, body, out)
 	return cn.serve(h, len(out))
 }
 
@@ -380,14 +382,14 @@ func (cn *conn) serve(h *handler.Handler, start int) ([]byte, bool) {
 }
 
 // answerError appends the error response for req, which could not be
-// parsed or framed or is refused, to out.
-func (ws *workspace) answerError(out []byte, req *codec.Request, err error) []byte {
+// parsed or framed or is refused, to out; info describes its connection.
+func (ws *workspace) answerError(out []byte, info *handler.ConnInfo, req *codec.Request, err error) []byte {
 	e, ok := err.(*codec.Error)
 	if !ok {
 		e = &codec.Error{Status: 400}
 	}
 	ws.stats.parseErrors[statusSlot(e.Status)].Add(1)
-	ws.hreq.Begin(ws.s.Handler, &ws.info, req, nil, out)
+	ws.hreq.Begin(ws.s.Handler, info, req, nil, out)
 	ws.hreq.ServeParseError(e)
 	out, _ = ws.hreq.Finish()
 	ws.logRequest()

@@ -523,3 +523,24 @@ func TestPreparedAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestClientAddressPerConnection checks that each answer names the address
+// of the connection it came on when one loop serves several connections in
+// turn, among them requests answered with a Prepared that needs none: the
+// addresses are taken per batch, on first use.
+func TestClientAddressPerConnection(t *testing.T) {
+	h := examples.Echo()
+	h.HandlePrepared("HEAD", handler.NewPrepared(200, "", handler.HeaderField{Name: "X-Prepared", Value: "1"}))
+	addr := serve(t, h)
+	conns := []*rawConn{dial(t, addr), dial(t, addr), dial(t, addr)}
+	for round := range 3 {
+		for i, rc := range conns {
+			rc.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+			assert.Equal(t, "1", rc.response("HEAD").Header.Get("X-Prepared"))
+			rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+			body := bodyOf(t, rc.response("GET"))
+			port := rc.c.LocalAddr().(*net.TCPAddr).Port
+			assert.Contains(t, body, "client_address=('127.0.0.1', "+strconv.Itoa(port)+")", "round %d, connection %d", round, i)
+		}
+	}
+}

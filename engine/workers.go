@@ -242,7 +242,7 @@ func newJob(cn *conn, c gnet.Conn, req *codec.Request, header, body []byte) *job
 	j.pl, j.cn, j.c = cn.pl, cn, c
 	j.held.hold(req, header, len(body))
 	j.held.appendBody(body)
-	j.info = cn.ws.info
+	j.info = *cn.ws.connInfo()
 	j.method = codec.LookupMethod(req.Method)
 	return j
 }
