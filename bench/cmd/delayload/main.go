@@ -56,7 +56,14 @@ type result struct {
 	BytesPerConn   float64 `json:"rss_bytes_per_pending"`
 	CPUWhileWaitPc float64 `json:"cpu_while_waiting_pct"`
 	WindowMs       float64 `json:"cpu_window_ms"`
-	FirstError     string  `json:"first_error,omitempty"`
+	// SendSpanMs is the time from the first request's write to the end of
+	// the last one's, AnswerSpanMs the time from the end of the first answer
+	// to the end of the last: a server that sends answers as fast as they
+	// come due gives two about equal spans, one whose answers cost it more
+	// than the requests did a longer answer span, its last answers late.
+	SendSpanMs   float64 `json:"send_span_ms"`
+	AnswerSpanMs float64 `json:"answer_span_ms"`
+	FirstError   string  `json:"first_error,omitempty"`
 }
 
 func main() {
@@ -84,9 +91,9 @@ func main() {
 			r.Conns, r.Answered, r.Failed, *idle, r.CPUWhileWaitPc, r.RSSPeakKB)
 	} else {
 		fmt.Printf("conns=%d answered=%d failed=%d early=%d late p50=%.1fms p99=%.1fms max=%.1fms (p99 from the write's start %.1fms) "+
-			"rss %d→%d KB (%.0f B per pending request) server cpu while waiting %.2f%% (over %.0f ms)\n",
+			"rss %d→%d KB (%.0f B per pending request) server cpu while waiting %.2f%% (over %.0f ms); requests sent over %.0f ms, answers came over %.0f ms\n",
 			r.Conns, r.Answered, r.Failed, r.Early, r.LateP50Ms, r.LateP99Ms, r.LateMaxMs, r.FromStartP99Ms,
-			r.RSSBeforeKB, r.RSSPeakKB, r.BytesPerConn, r.CPUWhileWaitPc, r.WindowMs)
+			r.RSSBeforeKB, r.RSSPeakKB, r.BytesPerConn, r.CPUWhileWaitPc, r.WindowMs, r.SendSpanMs, r.AnswerSpanMs)
 	}
 	if r.FirstError != "" {
 		fmt.Println("first error:", r.FirstError)
@@ -98,6 +105,8 @@ type client struct {
 	c        net.Conn
 	r        *bufio.Reader
 	sent     time.Time     // before the request's write
+	wrote    time.Time     // after it
+	done     time.Time     // when the answer had ended
 	answered time.Duration // from sent to the end of the answer
 	late     time.Duration // from the end of the write to the end of the answer, less the delay
 	err      error
@@ -152,6 +161,7 @@ func run(addr string, pid, n int, path string, delay, idle, settle time.Duration
 	stopSampling()
 	res.RSSPeakKB = peak.Load()
 	var late, fromStart []time.Duration
+	var firstSent, lastWrote, firstDone, lastDone time.Time
 	for _, cl := range clients {
 		if cl.err != nil {
 			res.Failed++
@@ -167,6 +177,18 @@ func run(addr string, pid, n int, path string, delay, idle, settle time.Duration
 			}
 			late = append(late, cl.late-delay)
 			fromStart = append(fromStart, cl.answered-delay)
+			if firstSent.IsZero() || cl.sent.Before(firstSent) {
+				firstSent = cl.sent
+			}
+			if cl.wrote.After(lastWrote) {
+				lastWrote = cl.wrote
+			}
+			if firstDone.IsZero() || cl.done.Before(firstDone) {
+				firstDone = cl.done
+			}
+			if cl.done.After(lastDone) {
+				lastDone = cl.done
+			}
 		}
 	}
 	if len(late) > 0 {
@@ -177,6 +199,7 @@ func run(addr string, pid, n int, path string, delay, idle, settle time.Duration
 		res.LateMaxMs = ms(late[len(late)-1])
 		slices.Sort(fromStart)
 		res.FromStartP99Ms = ms(fromStart[len(fromStart)*99/100])
+		res.SendSpanMs, res.AnswerSpanMs = ms(lastWrote.Sub(firstSent)), ms(lastDone.Sub(firstDone))
 	}
 	if n > 0 {
 		res.BytesPerConn = float64(res.RSSPeakKB-res.RSSBeforeKB) * 1024 / float64(n)
@@ -225,14 +248,16 @@ func (cl *client) exchange(request []byte, timeout time.Duration, written func()
 	cl.sent = time.Now()
 	_, err := cl.c.Write(request)
 	wrote := time.Now()
+	cl.wrote = wrote
 	written()
 	if err != nil {
 		cl.err = err
 		return
 	}
 	status, err := readAnswer(cl.r)
-	cl.answered = time.Since(cl.sent)
-	cl.late = time.Since(wrote)
+	cl.done = time.Now()
+	cl.answered = cl.done.Sub(cl.sent)
+	cl.late = cl.done.Sub(wrote)
 	if err == nil && status != 200 {
 		err = fmt.Errorf("status %d", status)
 	}
