@@ -63,7 +63,13 @@ type result struct {
 	// than the requests did a longer answer span, its last answers late.
 	SendSpanMs   float64 `json:"send_span_ms"`
 	AnswerSpanMs float64 `json:"answer_span_ms"`
-	FirstError   string  `json:"first_error,omitempty"`
+	// ClientStallMs is the longest the client itself was held up: the
+	// most a 1 ms sleep of one of its goroutines overslept while the
+	// requests were out. A stall of the client (its core taken by other
+	// work, its scheduler) delays the answers it reads, and that lateness
+	// is the client's, not the server's.
+	ClientStallMs float64 `json:"client_stall_ms"`
+	FirstError    string  `json:"first_error,omitempty"`
 }
 
 func main() {
@@ -91,9 +97,9 @@ func main() {
 			r.Conns, r.Answered, r.Failed, *idle, r.CPUWhileWaitPc, r.RSSPeakKB)
 	} else {
 		fmt.Printf("conns=%d answered=%d failed=%d early=%d late p50=%.1fms p99=%.1fms max=%.1fms (p99 from the write's start %.1fms) "+
-			"rss %d→%d KB (%.0f B per pending request) server cpu while waiting %.2f%% (over %.0f ms); requests sent over %.0f ms, answers came over %.0f ms\n",
+			"rss %d→%d KB (%.0f B per pending request) server cpu while waiting %.2f%% (over %.0f ms); requests sent over %.0f ms, answers came over %.0f ms, client stalled up to %.1f ms\n",
 			r.Conns, r.Answered, r.Failed, r.Early, r.LateP50Ms, r.LateP99Ms, r.LateMaxMs, r.FromStartP99Ms,
-			r.RSSBeforeKB, r.RSSPeakKB, r.BytesPerConn, r.CPUWhileWaitPc, r.WindowMs, r.SendSpanMs, r.AnswerSpanMs)
+			r.RSSBeforeKB, r.RSSPeakKB, r.BytesPerConn, r.CPUWhileWaitPc, r.WindowMs, r.SendSpanMs, r.AnswerSpanMs, r.ClientStallMs)
 	}
 	if r.FirstError != "" {
 		fmt.Println("first error:", r.FirstError)
@@ -122,6 +128,7 @@ func run(addr string, pid, n int, path string, delay, idle, settle time.Duration
 	peak := &atomic.Int64{}
 	peak.Store(res.RSSBeforeKB)
 	stopSampling := sampleRSS(pid, peak)
+	stopWatching := watchStalls()
 	var wg, sent sync.WaitGroup
 	start := make(chan struct{})
 	for _, cl := range clients {
@@ -159,6 +166,7 @@ func run(addr string, pid, n int, path string, delay, idle, settle time.Duration
 		wg.Wait()
 	}
 	stopSampling()
+	res.ClientStallMs = float64(stopWatching()) / 1e6
 	res.RSSPeakKB = peak.Load()
 	var late, fromStart []time.Duration
 	var firstSent, lastWrote, firstDone, lastDone time.Time
@@ -349,6 +357,28 @@ func sampleRSS(pid int, peak *atomic.Int64) func() {
 		}
 	}()
 	return func() { close(done); <-stopped }
+}
+
+// watchStalls measures how far a goroutine's 1 ms sleeps overshoot until the
+// function it returns is called, which returns the largest overshoot.
+func watchStalls() func() time.Duration {
+	done := make(chan struct{})
+	worst := make(chan time.Duration)
+	go func() {
+		var most time.Duration
+		for {
+			select {
+			case <-done:
+				worst <- most
+				return
+			default:
+			}
+			t0 := time.Now()
+			time.Sleep(time.Millisecond)
+			most = max(most, time.Since(t0)-time.Millisecond)
+		}
+	}()
+	return func() time.Duration { close(done); return <-worst }
 }
 
 // rssKB is VmRSS of pid, 0 when unknown.
