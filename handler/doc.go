@@ -29,7 +29,8 @@
 // A response that never changes is built once with [NewPrepared] and sent
 // with [Request.SendPrepared]; [Handler.HandlePrepared] makes one a
 // method's whole answer, which costs the least of all: no Func runs, so no
-// recover guards it.
+// recover guards it, and for a keep-alive HTTP/1.1 request the server
+// appends it with [Handler.AppendPrepared], without an [Exchange].
 //
 // # Routing
 //

@@ -19,6 +19,9 @@ import (
 //	delay, stream := x.Later()
 //	log = handler.AppendRequestLog(log, &x, time.Now())
 //
+// A request whose whole answer is a [Prepared] may instead be answered by
+// [Handler.AppendPrepared], which needs no Exchange.
+//
 // An Exchange is not safe for concurrent use; [Exchange.Status],
 // [Exchange.BodySize], [Exchange.RequestLine], [Exchange.Panic] and
 // [Exchange.Later] may be called after Finish, until the next Begin.

@@ -101,7 +101,8 @@ func (h *Handler) HandleBlocking(method string, fn Func) *Handler {
 // and it replaces an earlier registration in the same way. It differs from
 // that Func only in cost: a method table without routes sends p without
 // the deferred recover that guards a Func, as no code of the application
-// runs. It must not be called once h is serving.
+// runs, and a server may append it without an Exchange
+// ([Handler.AppendPrepared]). It must not be called once h is serving.
 func (h *Handler) HandlePrepared(method string, p *Prepared) *Handler {
 	if p == nil {
 		panic("handler: HandlePrepared needs a Prepared")
