@@ -9,12 +9,15 @@ import (
 )
 
 // Each event loop's timers live in its wheel, which only the loop touches.
-// One goroutine per server, the timer driver, sleeps until the earliest
-// time any loop's wheel has work and then asks that loop, with Execute, to
-// advance its wheel. A loop that schedules a timer earlier than the time it
-// last published nudges the driver, so that a 5 ms delay is not held up by a
-// driver asleep until a timeout a minute away. Nothing runs for a loop
-// whose timers are far off: idle connections cost no work per tick.
+// A loop with an alarm (Linux, see waker_linux.go) sets a timerfd in its
+// own epoll set for the time its wheel next has work, and runs the wheel
+// when it expires. For a loop without one, one goroutine per server, the
+// timer driver, sleeps until the earliest time such a loop's wheel has work
+// and then asks that loop, with Execute, to advance its wheel; a loop that
+// schedules a timer earlier than the time it last published nudges the
+// driver, so that a 5 ms delay is not held up by a driver asleep until a
+// timeout a minute away. Nothing runs for a loop whose timers are far off:
+// idle connections cost no work per tick.
 
 // loopTimers is a workspace's wheel and what the driver knows of it.
 type loopTimers struct {
@@ -26,9 +29,10 @@ type loopTimers struct {
 	// driver does not queue a second.
 	queued  atomic.Bool
 	advance gnet.RunnableFunc
-	// waker wakes the loop itself when the wheel has work (see
-	// waker_linux.go).
-	waker loopWaker
+	// waker is the alarm's timerfd, set for wake (see waker_linux.go);
+	// alarmed says the loop has one, and the driver leaves it alone.
+	waker   loopWaker
+	alarmed atomic.Bool
 }
 
 // timerDriver runs the server's loops' wheels from one goroutine.
@@ -42,13 +46,11 @@ func newTimerDriver() *timerDriver {
 	return &timerDriver{nudge: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
-// initTimers gives ws its wheel, and its loop el a wake-up for it.
-func (ws *workspace) initTimers(el gnet.EventLoop, now int64) {
+// initTimers gives ws its wheel; the loop's alarm, if it gets one, comes
+// with the alarm connection (alarm.open).
+func (ws *workspace) initTimers(now int64) {
 	ws.timers.wheel = newWheel(now)
-	var why string
-	if ws.timers.waker, why = newLoopWaker(el); why != "" {
-		ws.s.logger().Debug("event loop without a timerfd wake-up; timers may fire late while every P sleeps", "loop", ws.info.Runner, "why", why)
-	}
+	ws.timers.waker = loopWaker{fd: -1}
 	ws.timers.advance = func(context.Context) error {
 		ws.timers.queued.Store(false)
 		ws.runTimers(time.Now().UnixNano())
@@ -59,26 +61,30 @@ func (ws *workspace) initTimers(el gnet.EventLoop, now int64) {
 // runTimers fires what is due on ws's wheel at now and publishes when it
 // next has work. It runs on the loop.
 func (ws *workspace) runTimers(now int64) {
-	lt := &ws.timers
-	lt.wheel.advance(now)
-	if wake := lt.wheel.next(); wake != 0 {
-		lt.wake.Store(wake)
-		lt.waker.set(wake, now)
-		ws.s.timers.poke()
-	} else {
-		lt.wake.Store(0)
-	}
+	ws.timers.wheel.advance(now)
+	ws.publish(ws.timers.wheel.next())
 }
 
 // schedule makes t, which belongs to owner, due at at on ws's wheel. It
 // runs on the loop. Moving a timer later is nearly free (see the wheel);
-// a timer that becomes the earliest tells the driver.
+// a timer that becomes the earliest is published.
 func (ws *workspace) schedule(t *timer, at int64, owner waiter) {
+	ws.timers.wheel.schedule(t, at, owner)
+	if wake := ws.timers.wake.Load(); wake == 0 || t.slot < wake {
+		ws.publish(t.slot)
+	}
+}
+
+// publish records wake, the time the wheel next has work (0: none), and
+// sets the loop's alarm for it, or without an alarm tells the driver. It
+// runs on the loop.
+func (ws *workspace) publish(wake int64) {
 	lt := &ws.timers
-	lt.wheel.schedule(t, at, owner)
-	if wake := lt.wake.Load(); wake == 0 || t.slot < wake {
-		lt.wake.Store(t.slot)
-		lt.waker.set(t.slot, time.Now().UnixNano())
+	lt.wake.Store(wake)
+	switch {
+	case lt.waker.armed():
+		lt.waker.set(wake)
+	case wake != 0:
 		ws.s.timers.poke()
 	}
 }
@@ -115,8 +121,9 @@ func (d *timerDriver) run(s *Server) {
 	}
 }
 
-// due queues an advance on every loop whose wheel has work by now, and
-// returns the earliest wake time of the others (0 for none).
+// due queues an advance on every loop without an alarm whose wheel has
+// work by now, and returns the earliest wake time of the others (0 for
+// none).
 func (d *timerDriver) due(s *Server, now int64) int64 {
 	var next int64
 	s.mu.Lock()
@@ -125,7 +132,7 @@ func (d *timerDriver) due(s *Server, now int64) int64 {
 		lt := &ws.timers
 		wake := lt.wake.Load()
 		switch {
-		case wake == 0:
+		case wake == 0, lt.alarmed.Load():
 		case wake <= now:
 			if lt.queued.CompareAndSwap(false, true) {
 				if ws.loop.Execute(context.Background(), lt.advance) != nil {

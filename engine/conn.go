@@ -108,7 +108,7 @@ type workspace struct {
 func newWorkspace(s *Server, el gnet.EventLoop, name string) *workspace {
 	ws := &workspace{s: s, loop: el, parser: &codec.Parser{Limits: s.limits()}}
 	ws.info.Runner = name
-	ws.initTimers(el, time.Now().UnixNano())
+	ws.initTimers(time.Now().UnixNano())
 	return ws
 }
 

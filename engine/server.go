@@ -248,6 +248,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		closeListeners(lns)
 		return err
 	}
+	s.enrollAlarms(cli, loops)
 	s.listen = lns[0].Addr()
 	s.acceptor = newAcceptor(s, cli, lns)
 	s.logger().Debug("listening", "addr", s.listen, "listeners", len(lns), "max_conns", s.maxConns)
@@ -258,17 +259,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	s.acceptor.close()
 	s.acceptor.wait()
 	_ = cli.Stop()
-	s.closeWakers()
 	return ErrServerClosed
-}
-
-// closeWakers releases the loops' timerfds once the loops have stopped.
-func (s *Server) closeWakers() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, ws := range s.workspaces {
-		ws.timers.waker.close()
-	}
 }
 
 // Ready returns a channel that is closed once the server accepts connections.
@@ -425,6 +416,9 @@ type events struct {
 
 func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	s := ev.s
+	if a, ok := c.Context().(*alarm); ok {
+		return nil, a.open(s, c)
+	}
 	ws := s.workspaceFor(c.EventLoop())
 	cn := &conn{c: c, ws: ws}
 	c.SetContext(cn)
@@ -440,6 +434,10 @@ func (ev *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 var overloaded = &codec.Error{Status: 503, Message: "Too many connections"}
 
 func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
+	if a, ok := c.Context().(*alarm); ok {
+		a.closed()
+		return gnet.None
+	}
 	cn, _ := c.Context().(*conn)
 	if cn == nil {
 		return gnet.None
@@ -462,7 +460,13 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 }
 
 func (ev *events) OnTraffic(c gnet.Conn) gnet.Action {
-	cn := c.Context().(*conn)
+	cn, ok := c.Context().(*conn)
+	if !ok {
+		if a, ok := c.Context().(*alarm); ok {
+			a.ring(c, time.Now().UnixNano())
+		}
+		return gnet.None
+	}
 	action := cn.onTraffic(c)
 	if action == gnet.None && cn.ws.overBudget(cn) {
 		return gnet.Close

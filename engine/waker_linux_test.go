@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"regexp"
 	"strconv"
@@ -17,31 +16,41 @@ import (
 	"github.com/panjf2000/gnet/v2"
 )
 
-// Every loop gets its timerfd, in its own epoll set under the number of the
-// poller's eventfd; if a gnet upgrade moved the fields the waker reads,
-// this fails instead of the loops silently going without.
-func TestEveryLoopHasItsTimerfdInItsEpollSet(t *testing.T) {
-	srv := &Server{Handler: examples.Hello(), Loops: 2}
-	addr := startServer(t, srv)
-	// A connection on each loop makes its workspace.
-	for i := 0; i < 4; i++ {
-		c, err := net.Dial("tcp", addr)
-		require.NoError(t, err)
-		defer c.Close()
-		require.NoError(t, c.SetDeadline(time.Now().Add(5*time.Second)))
-		_, err = c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
-		require.NoError(t, err)
-		_, err = c.Read(make([]byte, 512))
-		require.NoError(t, err)
+// onLoop runs f on ws's loop and waits for it.
+func onLoop(t *testing.T, ws *workspace, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	require.NoError(t, ws.loop.Execute(t.Context(), gnet.RunnableFunc(func(context.Context) error {
+		f()
+		close(done)
+		return nil
+	})))
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the loop did not run the check")
 	}
+}
+
+// Every loop gets its alarm: a timerfd in its own epoll set, registered
+// under its own number, which the driver then leaves alone. If a gnet
+// upgrade moved the field the alarm reads, or changed how it balances
+// enrolled connections over the loops, this fails instead of the loops
+// silently falling back to the driver.
+func TestEveryLoopHasItsAlarm(t *testing.T) {
+	srv := &Server{Handler: examples.Hello(), Loops: 2}
+	startServer(t, srv)
 	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	require.Len(t, srv.workspaces, 2)
-	for _, ws := range srv.workspaces {
-		tfd := ws.timers.waker.fd
+	workspaces := append([]*workspace(nil), srv.workspaces...)
+	srv.mu.Unlock()
+	require.Len(t, workspaces, 2, "each loop's alarm makes its workspace")
+	for _, ws := range workspaces {
+		assert.True(t, ws.timers.alarmed.Load(), "%s has no alarm", ws.info.Runner)
+		var tfd int
+		onLoop(t, ws, func() { tfd = ws.timers.waker.fd })
 		require.GreaterOrEqual(t, tfd, 0, "%s has no timerfd", ws.info.Runner)
-		assert.True(t, fdIs(tfd, "anon_inode:[timerfd]"))
-		epfd, efd, why := gnetPollerFDs(ws.loop)
+		assert.True(t, fdIs(tfd, "anon_inode:[timerfd]"), "descriptor %d is not a timerfd", tfd)
+		epfd, why := gnetEpollFD(ws.loop)
 		require.Empty(t, why)
 		info, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
 		require.NoError(t, err)
@@ -49,21 +58,18 @@ func TestEveryLoopHasItsTimerfdInItsEpollSet(t *testing.T) {
 		require.NotNil(t, m, "timerfd %d not in epoll %d:\n%s", tfd, epfd, info)
 		data, err := strconv.ParseUint(string(m[2]), 16, 64)
 		require.NoError(t, err)
-		assert.Equal(t, uint64(efd), data&0xffffffff, "registered under the eventfd's number")
+		assert.Equal(t, uint64(tfd), data&0xffffffff, "registered under its own number")
 	}
 }
 
-// A loop whose wheel has work sets its timerfd for that time; the timerfd
-// is released when the server stops.
-func TestTimerfdFollowsTheWheel(t *testing.T) {
-	srv := &Server{Handler: examples.Hello(), Loops: 1}
-	addr := startServer(t, srv)
-	c, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	defer c.Close()
+// A loop whose wheel has work sets its alarm for that time, and an answer
+// that comes later comes through it (the driver has nothing to do for the
+// loop).
+func TestAlarmFollowsTheWheel(t *testing.T) {
+	srv := &Server{Handler: laterHandler(), Loops: 1}
+	rc := dial(t, startServer(t, srv))
 	// An unfinished header block arms the header timeout.
-	_, err = c.Write([]byte("GET / HTTP/1.1\r\n"))
-	require.NoError(t, err)
+	rc.send("GET /delay?ms=20&i=7 HTTP/1.1\r\n")
 	require.Eventually(t, func() bool {
 		srv.mu.Lock()
 		defer srv.mu.Unlock()
@@ -72,16 +78,57 @@ func TestTimerfdFollowsTheWheel(t *testing.T) {
 	srv.mu.Lock()
 	ws := srv.workspaces[0]
 	srv.mu.Unlock()
-	// The loop owns the waker; ask it on the loop.
-	done := make(chan int64, 1)
-	require.NoError(t, ws.loop.Execute(t.Context(), gnet.RunnableFunc(func(context.Context) error {
-		done <- ws.timers.waker.at - ws.timers.wake.Load()
-		return nil
-	})))
+	var set, wake int64
+	onLoop(t, ws, func() { set, wake = ws.timers.waker.at, ws.timers.wake.Load() })
+	assert.Equal(t, wake, set, "timerfd set for the wheel's next time")
+
+	start := time.Now()
+	rc.send("Host: x\r\n\r\n")
+	resp := rc.response("GET")
+	assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "7", bodyOf(t, resp))
+}
+
+// The alarm connections are not connections: a server limited to one
+// connection serves one, none is counted, and when the server stops the
+// timerfds go with the loops.
+func TestAlarmsAreNotConnections(t *testing.T) {
+	before := countTimerfds(t)
+	srv := &Server{Handler: examples.Hello(), Loops: 2, MaxConns: 1}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	srv.Addr = "127.0.0.1:0"
+	go func() { done <- srv.ListenAndServe(ctx) }()
+	<-srv.Ready()
+	assert.Equal(t, before+2, countTimerfds(t), "one timerfd per loop")
+	rc := dial(t, srv.ListenAddr().String())
+	rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	assert.Equal(t, 200, rc.response("GET").StatusCode, "the one connection allowed is served")
+	st := srv.Stats()
+	assert.Equal(t, uint64(1), st.ConnsAccepted)
+	assert.Equal(t, uint64(1), st.ConnsOpen)
+	rc.c.Close()
+	cancel()
 	select {
-	case d := <-done:
-		assert.Zero(t, d, "timerfd set for the wheel's next time")
-	case <-time.After(5 * time.Second):
-		t.Fatal("loop did not run the check")
+	case err := <-done:
+		assert.ErrorIs(t, err, ErrServerClosed)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop")
 	}
+	assert.Equal(t, before, countTimerfds(t), "the timerfds closed with the loops")
+}
+
+// countTimerfds counts this process's timerfds.
+func countTimerfds(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	n := 0
+	for _, e := range ents {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fdIs(fd, "anon_inode:[timerfd]") {
+			n++
+		}
+	}
+	return n
 }

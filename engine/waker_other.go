@@ -4,13 +4,18 @@ package engine
 
 import "github.com/panjf2000/gnet/v2"
 
-// loopWaker has nothing to do outside Linux: the driver alone runs the
+// Outside Linux there is no alarm connection: the driver alone runs the
 // wheels (see waker_linux.go).
+
+type alarm struct{}
+
 type loopWaker struct{ fd int }
 
-func newLoopWaker(gnet.EventLoop) (loopWaker, string) {
-	return loopWaker{fd: -1}, "no timerfd on this system"
-}
+func (s *Server) enrollAlarms(*gnet.Client, int) {}
 
-func (*loopWaker) set(at, now int64) {}
-func (*loopWaker) close()            {}
+func (*alarm) open(*Server, gnet.Conn) gnet.Action { return gnet.Close }
+func (*alarm) ring(gnet.Conn, int64)               {}
+func (*alarm) closed()                             {}
+
+func (*loopWaker) set(int64)   {}
+func (*loopWaker) armed() bool { return false }
