@@ -16,14 +16,14 @@
 // body sizes, buffered input and output, and the header, idle and write
 // timeouts. Every wait of a connection (those timeouts, the linger of a
 // close, and answers that come later: [handler.Request.SendAfter] and
-// [handler.Request.Stream]) is a timer on its loop's timing wheel, which one
-// driver goroutine advances, through Execute, only when something on it is
-// due: an idle connection costs no work per tick. On Linux each loop also
-// has a timerfd in its own epoll set for the time its wheel next has work,
-// so that a loop asleep in epoll_wait wakes and yields its P to the driver
-// when a timer is due, instead of when the Go runtime's monitor takes the P
-// back (see waker_linux.go); [Stats.AnswerLateness] counts how late the
-// answers that come later were sent. While an answer is pending its
+// [handler.Request.Stream]) is a timer on its loop's timing wheel, which
+// is advanced only when something on it is due: an idle connection costs
+// no work per tick. On Linux each loop runs its own wheel when a timerfd in
+// its own epoll set, set for the time the wheel next has work, expires (it
+// is polled as the descriptor of an "alarm" connection, see
+// waker_linux.go); elsewhere one driver goroutine advances the wheels
+// through Execute. [Stats.AnswerLateness] counts how late the answers that
+// come later were sent. While an answer is pending its
 // connection reads no further request; answers on the loop, on workers and
 // later ones leave each connection in request order. A handler that panics
 // is answered 500; the engine logs the panic (at most once per

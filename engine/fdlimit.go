@@ -5,11 +5,11 @@ import "syscall"
 // Descriptors a server needs besides its connections, for DefaultMaxConns:
 // standard streams, the Go runtime's poller, the access log, the admin
 // listener and a few of its clients, and per event loop its poller, its
-// wake-up descriptor, a listener and the duplicate an enrolling connection
-// briefly holds.
+// eventfd, its alarm's timerfd, a listener and the duplicate an enrolling
+// connection briefly holds.
 const (
 	reservedFDs = 48
-	perLoopFDs  = 4
+	perLoopFDs  = 5
 )
 
 // spoolShare is the part of the descriptor limit left for spooled bodies
