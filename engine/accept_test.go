@@ -221,10 +221,10 @@ func TestMaxConnsFor(t *testing.T) {
 		loops int
 		want  int
 	}{
-		{256, 1, 256 - 48 - 4 - 32},
-		{1 << 20, 2, 1<<20 - 48 - 8 - 1<<17},
+		{256, 1, 256 - 48 - 5 - 32},
+		{1 << 20, 2, 1<<20 - 48 - 10 - 1<<17},
 		{60, 4, 1},
-		{^uint64(0), 1, 1<<30 - 48 - 4 - 1<<27},
+		{^uint64(0), 1, 1<<30 - 48 - 5 - 1<<27},
 	} {
 		assert.Equal(t, tc.want, maxConnsFor(tc.limit, tc.loops), "limit %d loops %d", tc.limit, tc.loops)
 	}
