@@ -156,14 +156,17 @@ type Server struct {
 	// Logger receives server events (start, errors). Nil means slog.Default().
 	Logger *slog.Logger
 
-	ready      chan struct{}
-	stopped    chan struct{} // closed when ListenAndServe returns
-	readyOnce  sync.Once
-	listen     net.Addr
-	acceptor   *acceptor
-	quit       chan struct{} // closed when the event loops are to stop
-	quitOnce   sync.Once
-	maxConns   int   // MaxConns or its default, set by ListenAndServe
+	ready     chan struct{}
+	stopped   chan struct{} // closed when ListenAndServe returns
+	readyOnce sync.Once
+	listen    net.Addr
+	acceptor  *acceptor
+	quit      chan struct{} // closed when the event loops are to stop
+	quitOnce  sync.Once
+	maxConns  int // MaxConns or its default, set by ListenAndServe
+	// noAlarms leaves every loop's wheel to the timer driver, as where
+	// there are no alarms (tests of the driver set it).
+	noAlarms   bool
 	budget     int64 // each loop's share of MaxBufferedBytes; 0 for none
 	inboundMax int   // maxInbound(), set by ListenAndServe
 

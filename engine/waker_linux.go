@@ -1,3 +1,5 @@
+//go:build linux && !poll_opt
+
 package engine
 
 import (
@@ -37,7 +39,10 @@ import (
 // Registering it reads an unexported field of gnet's event loop, its epoll
 // descriptor, checked to be one through /proc/self/fd. A loop that gets no
 // alarm (that check fails, or the socket pair cannot be made) keeps the
-// driver, and says why at debug level.
+// driver, and says why at debug level. gnet built with the poll_opt tag
+// keeps pointers in its epoll events' data, where the alarm puts a
+// descriptor's number, so with that tag there are no alarms
+// (waker_other.go).
 
 // alarm is the context of a loop's alarm connection.
 type alarm struct {
@@ -53,12 +58,17 @@ type loopWaker struct {
 }
 
 // enrollAlarms gives each of the client's loops an alarm connection. It
-// runs once the loops have started and before anything else is enrolled,
-// so that the load balancer's round robin hands one to each loop.
+// runs once the loops have started and before anything else is enrolled:
+// gnet's client hands each enrolled connection to the loop with the fewest,
+// so that each loop gets one. It stops at the first that fails, leaving the
+// loops without one to the driver.
 func (s *Server) enrollAlarms(cli *gnet.Client, loops int) {
+	if s.noAlarms {
+		return
+	}
 	for range loops {
 		if why := enrollAlarm(cli); why != "" {
-			s.logger().Debug("no alarm connection; the timer driver runs the loops' wheels", "why", why)
+			s.logger().Debug("not every loop has an alarm; the timer driver runs the others' wheels", "why", why)
 			return
 		}
 	}
@@ -78,8 +88,12 @@ func enrollAlarm(cli *gnet.Client) string {
 	}
 	// EnrollContext duplicates c's descriptor for the loop, runs OnOpen on
 	// the loop and closes c before it returns.
-	if _, err := cli.EnrollContext(c, &alarm{}); err != nil {
+	a := &alarm{}
+	if _, err := cli.EnrollContext(c, a); err != nil {
 		return "enroll: " + err.Error()
+	}
+	if a.ws == nil {
+		return "the loop refused its alarm (see the debug line before)"
 	}
 	return ""
 }
@@ -89,7 +103,9 @@ func enrollAlarm(cli *gnet.Client) string {
 func (a *alarm) open(s *Server, c gnet.Conn) gnet.Action {
 	ws := s.workspaceFor(c.EventLoop())
 	if ws.timers.alarmed.Load() {
-		return gnet.Close // the loop has one already
+		// A second one: the balancer did not do as enrollAlarms expects.
+		s.logger().Debug("event loop offered a second alarm", "loop", ws.info.Runner)
+		return gnet.Close
 	}
 	if why := ws.timers.waker.adopt(c); why != "" {
 		s.logger().Debug("event loop without an alarm; the timer driver runs its wheel", "loop", ws.info.Runner, "why", why)
@@ -107,22 +123,29 @@ func (a *alarm) open(s *Server, c gnet.Conn) gnet.Action {
 func (a *alarm) ring(c gnet.Conn, now int64) {
 	_, _ = c.Discard(-1) // the timerfd's count of expiries
 	if a.ws != nil {
+		// It expired, so it is no longer set for anything: runTimers sets
+		// it again even for the same time (the wall clock may have
+		// stepped back).
+		a.ws.timers.waker.at = 0
 		a.ws.runTimers(now)
 	}
 }
 
 // closed notes that gnet closed the alarm connection, and the timerfd with
-// it, as it does when the loops stop.
+// it, as it does when the loops stop: the driver has the loop's wheel from
+// now on.
 func (a *alarm) closed() {
 	if a.ws != nil {
 		a.ws.timers.waker.fd = -1
 		a.ws.timers.alarmed.Store(false)
+		a.ws.s.timers.poke()
 	}
 }
 
 // adopt puts a new timerfd in place of c's descriptor and registers it in
 // the epoll set of c's loop under that number; it reports why when it
-// cannot, leaving c as it was.
+// cannot. Once the timerfd is in place c is no longer the socket: when
+// adopt fails after that, the caller closes c, and with it the timerfd.
 func (w *loopWaker) adopt(c gnet.Conn) string {
 	epfd, why := gnetEpollFD(c.EventLoop())
 	if why != "" {
@@ -139,7 +162,9 @@ func (w *loopWaker) adopt(c gnet.Conn) string {
 	if err != nil {
 		return "dup3: " + err.Error()
 	}
-	// The socket's own registration went with its last descriptor.
+	// gnet's registration is of the socket, which no longer has this
+	// number; it goes when Enroll closes the socket's last descriptor,
+	// and the socket's peer is open until then, so it cannot fire.
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(n)}
 	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, n, &ev); err != nil {
 		return "epoll_ctl: " + err.Error()

@@ -1,3 +1,5 @@
+//go:build linux && !poll_opt
+
 package engine
 
 import (
@@ -131,4 +133,24 @@ func countTimerfds(t *testing.T) int {
 		}
 	}
 	return n
+}
+
+// Without alarms the driver runs the wheels, as outside Linux: a delayed
+// answer and a stream arrive, in time and in order.
+func TestDriverRunsLoopsWithoutAlarms(t *testing.T) {
+	srv := &Server{Handler: laterHandler(), Loops: 2, noAlarms: true}
+	addr := startServer(t, srv)
+	rc := dial(t, addr)
+	start := time.Now()
+	rc.send("GET /delay?ms=30&i=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /stream?n=3&ms=10 HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp := rc.response("GET")
+	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond)
+	assert.Equal(t, "1", bodyOf(t, resp))
+	resp = rc.response("GET")
+	assert.Equal(t, "piece 0\npiece 1\npiece 2\n", bodyOf(t, resp))
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	for _, ws := range srv.workspaces {
+		assert.False(t, ws.timers.alarmed.Load(), "%s has an alarm", ws.info.Runner)
+	}
 }

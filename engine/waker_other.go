@@ -1,11 +1,11 @@
-//go:build !linux
+//go:build !linux || poll_opt
 
 package engine
 
 import "github.com/panjf2000/gnet/v2"
 
-// Outside Linux there is no alarm connection: the driver alone runs the
-// wheels (see waker_linux.go).
+// Outside Linux, and with gnet's poll_opt tag, there is no alarm
+// connection: the driver alone runs the wheels (see waker_linux.go).
 
 type alarm struct{}
 
