@@ -31,11 +31,18 @@ const (
 	fdMaxConnsEnv = "FASTBASE_TEST_MAX_CONNS"
 )
 
+// setLimit sets a field of syscall.Rlimit, uint64 on Linux and int64 on
+// some BSDs.
+func setLimit[T int64 | uint64](field *T, v uint64) { *field = T(v) }
+
 // fdLimitChild serves the hello handler under a low descriptor limit,
 // printing its address, until SIGTERM; it exits 0 after a graceful stop.
 func fdLimitChild() int {
 	limit, _ := strconv.ParseUint(os.Getenv(fdLimitEnv), 10, 64)
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+	var rl syscall.Rlimit
+	setLimit(&rl.Cur, limit)
+	setLimit(&rl.Max, limit)
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
 		fmt.Fprintln(os.Stderr, "setrlimit:", err)
 		return 3
 	}
