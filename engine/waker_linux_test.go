@@ -97,27 +97,17 @@ func TestAlarmFollowsTheWheel(t *testing.T) {
 // timerfds go with the loops.
 func TestAlarmsAreNotConnections(t *testing.T) {
 	before := countTimerfds(t)
-	srv := &Server{Handler: examples.Hello(), Loops: 2, MaxConns: 1}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	srv.Addr = "127.0.0.1:0"
-	go func() { done <- srv.ListenAndServe(ctx) }()
-	<-srv.Ready()
-	assert.Equal(t, before+2, countTimerfds(t), "one timerfd per loop")
-	rc := dial(t, srv.ListenAddr().String())
-	rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-	assert.Equal(t, 200, rc.response("GET").StatusCode, "the one connection allowed is served")
-	st := srv.Stats()
-	assert.Equal(t, uint64(1), st.ConnsAccepted)
-	assert.Equal(t, uint64(1), st.ConnsOpen)
-	rc.c.Close()
-	cancel()
-	select {
-	case err := <-done:
-		assert.ErrorIs(t, err, ErrServerClosed)
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop")
-	}
+	t.Run("serving", func(t *testing.T) {
+		// startServer stops the server when this subtest ends.
+		srv := &Server{Handler: examples.Hello(), Loops: 2, MaxConns: 1}
+		rc := dial(t, startServer(t, srv))
+		assert.Equal(t, before+2, countTimerfds(t), "one timerfd per loop")
+		rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		assert.Equal(t, 200, rc.response("GET").StatusCode, "the one connection allowed is served")
+		st := srv.Stats()
+		assert.Equal(t, uint64(1), st.ConnsAccepted)
+		assert.Equal(t, uint64(1), st.ConnsOpen)
+	})
 	assert.Equal(t, before, countTimerfds(t), "the timerfds closed with the loops")
 }
 
