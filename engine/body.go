@@ -52,7 +52,7 @@ func (cn *conn) startBody(r *codec.Request, head []byte) {
 	if r.Chunked {
 		b.remaining = -1
 	}
-	cn.body = b
+	cn.work().body = b
 }
 
 // feed consumes body bytes from src. It returns how many it consumed and

@@ -17,8 +17,8 @@ import (
 // output not yet taken by the kernel, and a body being read into memory.
 func (cn *conn) holding() int {
 	n := cn.c.InboundBuffered() + cn.c.OutboundBuffered()
-	if cn.body != nil {
-		n += cap(cn.body.mem)
+	if b := cn.body(); b != nil {
+		n += cap(b.mem)
 	}
 	return n
 }
@@ -85,7 +85,7 @@ func (ws *workspace) shed(self *conn) bool {
 // spillBody moves a body being read into memory to its spool file, which
 // frees the memory without cutting the upload. It reports whether it did.
 func (cn *conn) spillBody() bool {
-	b := cn.body
+	b := cn.body()
 	if b == nil || b.file != nil || cap(b.mem) == 0 {
 		return false
 	}

@@ -42,45 +42,157 @@ const (
 // conn is the state fastbase keeps per connection. It is kept small because
 // idle keep-alive connections are the common case under load: everything a
 // request needs while it is being answered lives in the event loop's
-// workspace, and a parser is attached only while a request is incomplete.
-// A conn is only touched by its event loop.
+// workspace, and what a connection must keep across batches while a request
+// is in progress on it (a partial header block, a body on its way, an answer
+// that comes later, output that has not left) is in a connWork, attached
+// only meanwhile (see work and settle). A conn is only touched by its event
+// loop.
 type conn struct {
-	c      gnet.Conn
-	ws     *workspace
-	parser *codec.Parser // non-nil only while a partial header block is buffered
-	body   *streamedBody // non-nil only while a streamed body is arriving
-	// waiting is the parsed request whose body waits to be whole in gnet's
-	// buffer; nil otherwise.
-	waiting *heldRequest
-	// need is the number of inbound bytes, counted from the start of the
-	// buffer, that must have arrived before parsing again: a header block
-	// whose body is still on its way.
-	need int
+	c  gnet.Conn
+	ws *workspace
+	// w is nil while nothing of a request is outstanding.
+	w *connWork
 	// deadline (unix nanoseconds of the server's coarse clock) ends the wait
 	// that kind names.
 	deadline int64
-	// outSeen and outSince track a write stall: the outbound byte count at
-	// the last check and when it last went down.
-	outSeen   int
-	outSince  int64
-	held      int   // bytes held at the last count (see holding)
+	held     int // bytes held at the last count (see holding)
+	// t is the connection's place on its loop's wheel: due at the deadline,
+	// or sooner while output is on its way (see arm).
+	t         timer
 	index     int32 // position in ws.conns
 	state     connState
 	kind      waitKind
 	unread    bool // the client sent bytes the server will never read
 	continued bool // "100 Continue" was sent for the pending request
 	paused    bool // parsing stopped until the outbound buffer drains
+	closed    bool // OnClose has run
+	aborted   bool // a handler asked for a reset (ResetConnection)
+}
+
+// connWork is what a connection keeps across batches while a request is in
+// progress on it. A connection takes one from its workspace when it first
+// needs a field of it and gives it back once every field is zero again
+// (settle), so that an idle connection is its conn alone. One that has had
+// a request on a worker keeps its connWork (pl is never cleared): workers
+// reach the pipeline through it.
+type connWork struct {
+	parser *codec.Parser // non-nil only while a partial header block is buffered
+	body   *streamedBody // non-nil only while a streamed body is arriving
+	// waiting is the parsed request whose body waits to be whole in gnet's
+	// buffer; nil otherwise.
+	waiting *heldRequest
 	// pl orders the responses of requests answered on workers; nil until
 	// the connection's first such request.
 	pl *pipeline
-	// t is the connection's place on its loop's wheel: due at the deadline,
-	// or sooner while output is on its way (see arm).
-	t       timer
-	closed  bool // OnClose has run
-	aborted bool // a handler asked for a reset (ResetConnection)
 	// later is the connection's answer that comes later, if one is
 	// pending; nothing more is read until it is over.
 	later *pendingAnswer
+	// need is the number of inbound bytes, counted from the start of the
+	// buffer, that must have arrived before parsing again: a header block
+	// whose body is still on its way.
+	need int
+	// outSeen and outSince track a write stall: the outbound byte count at
+	// the last check and when it last went down.
+	outSeen  int
+	outSince int64
+}
+
+// work returns cn's connWork, attaching one if it has none.
+func (cn *conn) work() *connWork {
+	if w := cn.w; w != nil {
+		return w
+	}
+	w := cn.ws.takeWork()
+	cn.w = w
+	return w
+}
+
+// settle gives cn's connWork back to the workspace once nothing is left in
+// it. It is called where a connection may have become idle; nothing may
+// hold cn.w across it.
+func (cn *conn) settle() {
+	if w := cn.w; w != nil && *w == (connWork{}) {
+		cn.w = nil
+		cn.ws.putWork(w)
+	}
+}
+
+// The fields of cn's connWork, nil or zero while it has none.
+
+func (cn *conn) parser() *codec.Parser {
+	if w := cn.w; w != nil {
+		return w.parser
+	}
+	return nil
+}
+
+func (cn *conn) body() *streamedBody {
+	if w := cn.w; w != nil {
+		return w.body
+	}
+	return nil
+}
+
+func (cn *conn) waiting() *heldRequest {
+	if w := cn.w; w != nil {
+		return w.waiting
+	}
+	return nil
+}
+
+func (cn *conn) pl() *pipeline {
+	if w := cn.w; w != nil {
+		return w.pl
+	}
+	return nil
+}
+
+func (cn *conn) later() *pendingAnswer {
+	if w := cn.w; w != nil {
+		return w.later
+	}
+	return nil
+}
+
+func (cn *conn) need() int {
+	if w := cn.w; w != nil {
+		return w.need
+	}
+	return 0
+}
+
+// clearParser and clearNeed zero a field of cn's connWork, if it has one.
+func (cn *conn) clearParser() {
+	if w := cn.w; w != nil {
+		w.parser = nil
+	}
+}
+
+func (cn *conn) clearNeed() {
+	if w := cn.w; w != nil {
+		w.need = 0
+	}
+}
+
+// maxSpareWork bounds the connWorks a workspace keeps for reuse.
+const maxSpareWork = 64
+
+// takeWork returns a zero connWork, a spare one if there is one.
+func (ws *workspace) takeWork() *connWork {
+	if n := len(ws.spare); n > 0 {
+		w := ws.spare[n-1]
+		ws.spare[n-1] = nil
+		ws.spare = ws.spare[:n-1]
+		return w
+	}
+	return new(connWork)
+}
+
+// putWork keeps w, which is zero, for reuse while there is room.
+func (ws *workspace) putWork(w *connWork) {
+	if len(ws.spare) < maxSpareWork {
+		ws.spare = append(ws.spare, w)
+	}
 }
 
 // workspace is what one event loop needs to answer requests. Requests are
@@ -103,6 +215,7 @@ type workspace struct {
 	// the loop's share of MaxBufferedBytes; victims is scratch for shed.
 	held    int64
 	victims []*conn
+	spare   []*connWork // given back by idle connections (see settle)
 }
 
 func newWorkspace(s *Server, el gnet.EventLoop, name string) *workspace {
@@ -144,7 +257,7 @@ func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
 		return gnet.None, true
 	}
 	s := cn.ws.s
-	if cn.pl != nil && cn.pl.final {
+	if pl := cn.pl(); pl != nil && pl.final {
 		// The last request is on a worker; nothing after it is read.
 		cn.discardInbound(c)
 		return gnet.None, true
@@ -153,7 +266,7 @@ func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
 		cn.ws.stats.cutInbound.Add(1)
 		return gnet.Close, true
 	}
-	if cn.later != nil {
+	if cn.later() != nil {
 		// An answer is pending: what arrives meanwhile waits its turn.
 		return gnet.None, true
 	}
@@ -165,7 +278,7 @@ func (cn *conn) gate(c gnet.Conn) (gnet.Action, bool) {
 		}
 		cn.paused = false
 	}
-	if cn.need > 0 && c.InboundBuffered() < cn.need {
+	if need := cn.need(); need > 0 && c.InboundBuffered() < need {
 		cn.wait(waitBody, s.headerTimeout())
 		return gnet.None, true
 	}
@@ -228,7 +341,9 @@ func (cn *conn) discardInbound(c gnet.Conn) {
 // written: at once when the output has drained, otherwise after it drains.
 func (cn *conn) closeAfterResponse(c gnet.Conn) gnet.Action {
 	cn.discardInbound(c)
-	cn.parser, cn.need, cn.paused = nil, 0, false
+	cn.clearParser()
+	cn.clearNeed()
+	cn.paused = false
 	cn.releaseWaiting()
 	cn.releaseBody()
 	if c.OutboundBuffered() > 0 {
@@ -260,9 +375,9 @@ func (cn *conn) finishClose(c gnet.Conn) gnet.Action {
 
 // releaseBody drops a streamed body that will not be answered.
 func (cn *conn) releaseBody() {
-	if cn.body != nil {
-		cn.body.release()
-		cn.body = nil
+	if b := cn.body(); b != nil {
+		b.release()
+		cn.w.body = nil
 	}
 }
 
@@ -332,16 +447,20 @@ func (cn *conn) check(now int64) gnet.Action {
 	if pending := c.OutboundBuffered(); pending > 0 {
 		// Output is on its way: only a client that stops reading for the
 		// write timeout is cut off.
-		if pending < cn.outSeen || cn.outSeen == 0 {
-			cn.outSince = now
+		w := cn.work()
+		if pending < w.outSeen || w.outSeen == 0 {
+			w.outSince = now
 		}
-		cn.outSeen = pending
-		if now-cn.outSince > int64(s.writeTimeout()) {
+		w.outSeen = pending
+		if now-w.outSince > int64(s.writeTimeout()) {
 			return gnet.Close
 		}
 		return gnet.None
 	}
-	cn.outSeen = 0
+	if w := cn.w; w != nil && w.outSeen != 0 {
+		w.outSeen, w.outSince = 0, 0
+		cn.settle()
+	}
 	switch {
 	case cn.state == stateFlushing:
 		return cn.finishClose(c)

@@ -48,7 +48,7 @@ func (p *pendingAnswer) wait(ws *workspace, at int64) {
 // deferAnswer takes the response that the request just served wrote to
 // out from start on, whose handler said it comes later (after delay, or
 // as the stream st): it returns out without the bytes that must wait, and
-// sets cn.later, which stops the batch; the connection's keep-alive is
+// sets the connection's later, which stops the batch; the connection's keep-alive is
 // decided when the answer is over. A loop over its MaxPendingAnswers
 // answers 503 instead.
 func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool, delay time.Duration, st *handler.Continuation) ([]byte, bool) {
@@ -72,7 +72,7 @@ func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool, delay time.Du
 		at += int64(min(st.Wait(), s.maxDelay()))
 	}
 	ws.stats.pending.Add(1)
-	cn.later = p
+	cn.work().later = p
 	cn.kind, cn.deadline = waitAnswer, never
 	p.wait(ws, at)
 	return out, true
@@ -118,7 +118,7 @@ func (cn *conn) holdJob(j *job) {
 		at += int64(min(j.stream.Wait(), s.maxDelay()))
 	}
 	ws.stats.pending.Add(1)
-	cn.later = p
+	cn.work().later = p
 	p.wait(ws, at)
 }
 
@@ -198,7 +198,7 @@ func (ws *workspace) send(c gnet.Conn, b []byte) {
 func (p *pendingAnswer) finish(streamKeepAlive bool) {
 	cn := p.cn
 	ws := cn.ws
-	cn.later = nil
+	cn.w.later = nil
 	ws.stats.pending.Add(-1)
 	c := cn.c
 	if j := p.job; j != nil {
@@ -223,6 +223,7 @@ func (p *pendingAnswer) finish(streamKeepAlive bool) {
 		}
 		return
 	}
+	cn.settle()
 	cn.wait(waitIdle, ws.s.idleTimeout())
 	cn.resume(c)
 }
@@ -231,7 +232,7 @@ func (p *pendingAnswer) finish(streamKeepAlive bool) {
 // wake-up that came meanwhile found the connection waiting and read
 // nothing.
 func (cn *conn) resume(c gnet.Conn) {
-	if cn.closed || cn.later != nil || cn.state != stateOpen || c.InboundBuffered() == 0 {
+	if cn.closed || cn.later() != nil || cn.state != stateOpen || c.InboundBuffered() == 0 {
 		return
 	}
 	if cn.onTraffic(c) == gnet.Close {
@@ -252,7 +253,7 @@ func (p *pendingAnswer) cancel() {
 		p.stream.Cancel()
 	}
 	ws.stats.pending.Add(-1)
-	p.cn.later = nil
+	p.cn.w.later = nil
 	if j := p.job; j != nil {
 		pl := j.pl // retire recycles j
 		pl.mu.Lock()

@@ -29,39 +29,41 @@ import (
 //
 // on GET, and the same on POST with HandleBlocking (on a worker).
 func laterHandler() *handler.Handler {
-	fn := func(r *handler.Request) {
-		q := r.Parsed().Query
-		arg := func(name string) int {
-			for _, kv := range strings.Split(string(q), "&") {
-				if k, v, ok := strings.Cut(kv, "="); ok && k == name {
-					n, _ := strconv.Atoi(v)
-					return n
-				}
+	return handler.New().Handle("GET", later).HandleBlocking("POST", later)
+}
+
+// later is laterHandler's handler.
+func later(r *handler.Request) {
+	q := r.Parsed().Query
+	arg := func(name string) int {
+		for _, kv := range strings.Split(string(q), "&") {
+			if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+				n, _ := strconv.Atoi(v)
+				return n
 			}
-			return 0
 		}
-		switch string(r.Parsed().Path) {
-		case "/delay":
-			r.SendAfter(time.Duration(arg("ms")) * time.Millisecond)
-			r.WriteString(strconv.Itoa(arg("i")))
-		case "/stream":
-			n, step := arg("n"), time.Duration(arg("ms"))*time.Millisecond
-			r.SendResponse(200, "")
-			r.SendHeader("Content-Type", "text/plain")
-			k := 0
-			var piece handler.StreamFunc
-			piece = func(s *handler.Stream) {
-				fmt.Fprintf(s, "piece %d\n", k)
-				if k++; k < n {
-					s.After(step, piece)
-				}
-			}
-			r.Stream(step, piece)
-		default:
-			r.WriteString(strconv.Itoa(arg("i")))
-		}
+		return 0
 	}
-	return handler.New().Handle("GET", fn).HandleBlocking("POST", fn)
+	switch string(r.Parsed().Path) {
+	case "/delay":
+		r.SendAfter(time.Duration(arg("ms")) * time.Millisecond)
+		r.WriteString(strconv.Itoa(arg("i")))
+	case "/stream":
+		n, step := arg("n"), time.Duration(arg("ms"))*time.Millisecond
+		r.SendResponse(200, "")
+		r.SendHeader("Content-Type", "text/plain")
+		k := 0
+		var piece handler.StreamFunc
+		piece = func(s *handler.Stream) {
+			fmt.Fprintf(s, "piece %d\n", k)
+			if k++; k < n {
+				s.After(step, piece)
+			}
+		}
+		r.Stream(step, piece)
+	default:
+		r.WriteString(strconv.Itoa(arg("i")))
+	}
 }
 
 func TestSendAfterWaits(t *testing.T) {

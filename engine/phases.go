@@ -57,7 +57,7 @@ func (cn *conn) onTraffic(c gnet.Conn) gnet.Action {
 		return gnet.None
 	}
 	b := cn.startBatch(c, buf)
-	for b.keepAlive && b.used < len(b.buf) && cn.later == nil && !cn.aborted && cn.step(b) {
+	for b.keepAlive && b.used < len(b.buf) && cn.later() == nil && !cn.aborted && cn.step(b) {
 	}
 	return cn.endBatch(b)
 }
@@ -81,7 +81,7 @@ func (cn *conn) step(b *batch) bool {
 		cn.paused = true
 		return false
 	}
-	if cn.body != nil {
+	if cn.body() != nil {
 		return cn.readStreamedBody(b)
 	}
 	return cn.readHead(b)
@@ -90,13 +90,13 @@ func (cn *conn) step(b *batch) bool {
 // readHead parses the next header block and sends the request on to the
 // phase its body needs.
 func (cn *conn) readHead(b *batch) bool {
-	if w := cn.waiting; w != nil {
+	if w := cn.waiting(); w != nil {
 		// Parsed already; its body has arrived since.
 		return cn.readWholeBody(b, &w.req, w.buf[:w.headLen])
 	}
 	ws := cn.ws
 	req := &ws.req
-	p := cn.parser
+	p := cn.parser()
 	if p == nil {
 		p = ws.parser
 	}
@@ -106,7 +106,7 @@ func (cn *conn) readHead(b *batch) bool {
 		cn.waitForHeader(p)
 		return false
 	}
-	cn.parser = nil
+	cn.clearParser()
 	switch {
 	case err != nil:
 		return cn.reject(b, req, err)
@@ -131,9 +131,10 @@ func (cn *conn) readWholeBody(b *batch, req *codec.Request, head []byte) bool {
 		cn.waitForBody(req, head, total, &b.out)
 		return false
 	}
-	cn.need, cn.continued = 0, false
+	cn.clearNeed()
+	cn.continued = false
 	more := s.answerer.whole(cn, b, req, head, rest[headLen:headLen+bodyLen])
-	if cn.waiting != nil {
+	if cn.waiting() != nil {
 		cn.releaseWaiting()
 	}
 	return more
@@ -144,7 +145,7 @@ func (cn *conn) startStreamedBody(b *batch, req *codec.Request, headLen int) boo
 	if cn.busy() {
 		// Its answer must follow those still on workers, and a body is
 		// streamed only when none is pending.
-		cn.pl.stalled = true
+		cn.pl().stalled = true
 		return false
 	}
 	if err := cn.ws.s.checkBody(req); err != nil {
@@ -161,14 +162,14 @@ func (cn *conn) startStreamedBody(b *batch, req *codec.Request, headLen int) boo
 // the request once the body is complete.
 func (cn *conn) readStreamedBody(b *batch) bool {
 	s := cn.ws.s
-	sb := cn.body
+	sb := cn.body()
 	n, done, err := sb.feed(b.rest(), s)
 	b.used += n
 	if err == nil && !done {
 		cn.wait(waitBody, s.headerTimeout())
 		return false
 	}
-	cn.body, cn.continued = nil, false
+	cn.w.body, cn.continued = nil, false
 	if err != nil {
 		sb.release()
 		return cn.reject(b, &sb.req, err)
@@ -210,6 +211,7 @@ func (cn *conn) endBatch(b *batch) gnet.Action {
 		return cn.closeAfterResponse(c)
 	}
 	if cn.between() {
+		cn.settle()
 		cn.wait(waitIdle, ws.s.idleTimeout())
 	} else {
 		cn.arm()
@@ -220,21 +222,24 @@ func (cn *conn) endBatch(b *batch) gnet.Action {
 // between reports whether the connection is between requests: no part of
 // the next one has arrived, and nothing of the last is outstanding.
 func (cn *conn) between() bool {
-	return !cn.midRequest() && cn.later == nil && !cn.paused
+	return !cn.midRequest() && cn.later() == nil && !cn.paused
 }
 
 // midRequest reports whether part of a request has arrived: a header
 // block, or a header block and part of its body.
-func (cn *conn) midRequest() bool { return cn.parser != nil || cn.waiting != nil || cn.body != nil }
+func (cn *conn) midRequest() bool {
+	w := cn.w
+	return w != nil && (w.parser != nil || w.waiting != nil || w.body != nil)
+}
 
 // waitForHeader keeps the parser p, which has started on a header block
 // that is not whole yet, with the connection, and starts the header timeout
 // if this is a new request: a client that trickles its header does not get
 // more time with every byte.
 func (cn *conn) waitForHeader(p *codec.Parser) {
-	if cn.parser != p {
+	if cn.parser() != p {
 		ws := cn.ws
-		cn.parser = p
+		cn.work().parser = p
 		ws.parser = &codec.Parser{Limits: ws.s.limits()}
 	}
 	if cn.kind != waitHeader {
@@ -248,19 +253,20 @@ func (cn *conn) waitForHeader(p *codec.Parser) {
 // it was parsed from stay in gnet's buffer, which may move), so it is not
 // parsed again.
 func (cn *conn) waitForBody(req *codec.Request, head []byte, total int, out *[]byte) {
-	if cn.waiting == nil {
-		cn.waiting = heldPool.Get().(*heldRequest)
-		cn.waiting.hold(req, head, 0)
+	w := cn.work()
+	if w.waiting == nil {
+		w.waiting = heldPool.Get().(*heldRequest)
+		w.waiting.hold(req, head, 0)
 	}
-	cn.need = total
+	w.need = total
 	cn.wait(waitBody, cn.ws.s.headerTimeout())
-	cn.invite100(&cn.waiting.req, true, out)
+	cn.invite100(&w.waiting.req, true, out)
 }
 
 // releaseWaiting lets go of the request held while its body arrived.
 func (cn *conn) releaseWaiting() {
-	if w := cn.waiting; w != nil {
-		cn.waiting = nil
+	if w := cn.waiting(); w != nil {
+		cn.w.waiting = nil
 		w.req.Reset()
 		if cap(w.buf) <= maxKeptJobBuffer {
 			heldPool.Put(w)
@@ -327,7 +333,7 @@ func (poolAnswerer) whole(cn *conn, b *batch, req *codec.Request, head, body []b
 		return false
 	}
 	b.used += len(head) + len(body)
-	return !cn.pl.final
+	return !cn.pl().final
 }
 
 func (poolAnswerer) streamed(cn *conn, b *batch, sb *streamedBody) bool {
@@ -335,7 +341,7 @@ func (poolAnswerer) streamed(cn *conn, b *batch, sb *streamedBody) bool {
 		return loopAnswerer{}.streamed(cn, b, sb)
 	}
 	sb.release()
-	return !cn.pl.final
+	return !cn.pl().final
 }
 
 // answer runs the handler for req with the given body and appends its

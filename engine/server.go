@@ -448,15 +448,21 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 	ev.s.open.Add(-1)
 	cn.closed = true
 	cn.ws.unschedule(&cn.t)
-	if cn.later != nil {
-		cn.later.cancel()
+	if p := cn.later(); p != nil {
+		p.cancel()
 	}
 	cn.ws.track(cn, 0)
 	cn.releaseBody()
 	cn.releaseWaiting()
-	if cn.pl != nil {
-		cn.pl.close()
+	if pl := cn.pl(); pl != nil {
+		pl.close()
 	}
+	cn.clearParser()
+	cn.clearNeed()
+	if w := cn.w; w != nil {
+		w.outSeen, w.outSince = 0, 0
+	}
+	cn.settle()
 	cn.ws.remove(cn)
 	c.SetContext(nil)
 	return gnet.None

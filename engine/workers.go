@@ -145,7 +145,7 @@ func (p *workerPool) full() bool { return len(p.jobs) == cap(p.jobs) }
 
 // addWaiter registers cn to be woken when the queue has room.
 func (p *workerPool) addWaiter(cn *conn) {
-	if !cn.pl.waiting.CompareAndSwap(false, true) {
+	if !cn.pl().waiting.CompareAndSwap(false, true) {
 		return
 	}
 	p.mu.Lock()
@@ -169,7 +169,7 @@ func (p *workerPool) wakeWaiter() {
 		p.waiters = p.waiters[:len(p.waiters)-1]
 		p.nwait.Store(int32(len(p.waiters)))
 		p.mu.Unlock()
-		if cn.pl.wake(cn.c) {
+		if cn.pl().wake(cn.c) {
 			return
 		}
 	}
@@ -239,7 +239,7 @@ func init() {
 // job owns; the worker answers that copy without parsing it again.
 func newJob(cn *conn, c gnet.Conn, req *codec.Request, header, body []byte) *job {
 	j := jobPool.Get().(*job)
-	j.pl, j.cn, j.c = cn.pl, cn, c
+	j.pl, j.cn, j.c = cn.pl(), cn, c
 	j.held.hold(req, header, len(body))
 	j.held.appendBody(body)
 	j.info = *cn.ws.connInfo()
@@ -431,10 +431,10 @@ func (cn *conn) dispatchStreamed(c gnet.Conn, b *streamedBody) bool {
 func (cn *conn) dispatchFile(c gnet.Conn, req *codec.Request, header, body []byte, file *os.File, size int64) bool {
 	ws := cn.ws
 	s := ws.s
-	pl := cn.pl
+	pl := cn.pl()
 	if pl == nil {
 		pl = new(pipeline)
-		cn.pl = pl
+		cn.work().pl = pl
 	}
 	if !s.offload(req) {
 		// An inline request behind responses still on workers waits for
@@ -489,6 +489,6 @@ func (cn *conn) dispatchFile(c gnet.Conn, req *codec.Request, header, body []byt
 // busy reports whether the connection has requests on workers or waits for
 // room in the pool: its deadlines do not run meanwhile.
 func (cn *conn) busy() bool {
-	pl := cn.pl
+	pl := cn.pl()
 	return pl != nil && (pl.pending.Load() > 0 || pl.waiting.Load())
 }
