@@ -1,0 +1,96 @@
+package engine
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastbase/fastbase/handler"
+)
+
+// bigAnswer answers GET with size bytes, far more than the socket buffers
+// of a loopback connection hold.
+func bigAnswer(size int) *handler.Handler {
+	body := []byte(strings.Repeat("x", size))
+	return handler.New().Handle("GET", func(r *handler.Request) {
+		r.SendResponse(200, "")
+		r.SendHeader("Content-Length", strconv.Itoa(len(body)))
+		r.EndHeaders()
+		_, _ = r.Write(body)
+	})
+}
+
+// bodyLength reads one response from br and returns how many bytes of its
+// body came before the body ended or the connection did.
+func bodyLength(t *testing.T, c net.Conn, br *bufio.Reader) int {
+	t.Helper()
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	n, _ := io.Copy(io.Discard, resp.Body)
+	return int(n)
+}
+
+// A client that stops reading is cut off once it has read nothing for the
+// write timeout.
+func TestWriteTimeoutCutsAClientThatStopsReading(t *testing.T) {
+	const size = 32 << 20
+	addr := startServer(t, &Server{Handler: bigAnswer(size), WriteTimeout: 300 * time.Millisecond})
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	time.Sleep(time.Second)
+	assert.Less(t, bodyLength(t, c, bufio.NewReader(c)), size, "the stalled client got the whole answer")
+}
+
+// A client that pauses for less than the write timeout gets all of it, also
+// when an earlier answer had to wait for it and then left: that wait is
+// over, and the write timeout is counted afresh.
+func TestWriteTimeoutCountsEachStallAfresh(t *testing.T) {
+	const size = 32 << 20
+	srv := &Server{Handler: bigAnswer(size), WriteTimeout: 500 * time.Millisecond}
+	addr := startServer(t, srv)
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	br := bufio.NewReader(c)
+	get := func(pause time.Duration) int {
+		_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		require.NoError(t, err)
+		time.Sleep(pause)
+		return bodyLength(t, c, br)
+	}
+	// The first answer waits 300 ms for the client: the loop's checks see
+	// its output waiting.
+	require.Equal(t, size, get(300*time.Millisecond))
+	// Long after that stall, before any check could see the output gone, a
+	// second answer waits 300 ms too.
+	srv.mu.Lock()
+	ws := srv.workspaces[0]
+	srv.mu.Unlock()
+	done := make(chan struct{})
+	require.NoError(t, ws.loop.Execute(context.Background(), runnable(func() {
+		// What the checks of the first answer may have left: output seen
+		// waiting, long ago.
+		cn := ws.conns[0]
+		w := cn.work()
+		w.outSeen, w.outSince = 1, time.Now().Add(-10*time.Second).UnixNano()
+		close(done)
+	})))
+	<-done
+	assert.Equal(t, size, get(300*time.Millisecond), "a live client was cut off")
+}
