@@ -2,9 +2,10 @@
 // socket side of fastbase.
 //
 // Each event loop keeps one [codec.Parser], one [codec.Request] and one
-// [handler.Exchange], and answers its connections with them in turn; a
-// connection holds a small record of its own, plus a parser of its own only
-// while a partial header block of it is buffered. When bytes arrive the loop
+// [handler.Exchange], and answers its connections with them in turn; an
+// idle connection holds a 128-byte record of its own, and takes more (a
+// parser of its own, the state of a body on its way, an answer that comes
+// later) only while a request on it needs it. When bytes arrive the loop
 // parses every complete request in them, dispatches each to the handler in
 // order, appends all responses of the batch to one pooled buffer and writes
 // that buffer once. Bytes it has used are discarded from gnet's inbound
