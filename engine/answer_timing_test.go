@@ -83,6 +83,24 @@ func BenchmarkAnswerBatch(b *testing.B) {
 	}
 }
 
+// BenchmarkAnswerBatchWrk is BenchmarkAnswerBatch for wrk's own request
+// (the target and a Host field), where the per-request costs of the parse
+// and the answer outweigh the per-byte ones.
+func BenchmarkAnswerBatchWrk(b *testing.B) {
+	in := []byte(strings.Repeat("GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", pipelineDepth))
+	cn, bc := newBenchConn(in)
+	b.ReportAllocs()
+	for b.Loop() {
+		if cn.onTraffic(bc) != gnet.None {
+			b.Fatal("the connection closed")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*pipelineDepth), "ns/req")
+	if want := pipelineDepth * len(helloWire(b)); bc.out != b.N*want {
+		b.Fatalf("wrote %d bytes, want %d", bc.out, b.N*want)
+	}
+}
+
 // BenchmarkAnswerParsed is the handler path alone: for a request the
 // parser has read already, what the loop does after Parse returns it, from
 // readWholeBody (body check, answerer, Begin, Serve, the panic check,

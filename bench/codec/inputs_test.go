@@ -47,10 +47,15 @@ const browser = "GET /articles/2026/11/event-loops-and-parsers?utm_source=feed&r
 	"Priority: u=0, i\r\n" +
 	"\r\n"
 
+// wrk is what wrk sends by default: the target and the Host field alone.
+// The per-request costs of a parser outweigh its per-byte costs here.
+const wrk = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"
+
 const pipelineDepth = 16
 
 var inputs = []input{
 	{name: "techempower", data: []byte(techEmpower), requests: 1, headers: 6},
 	{name: "browser20", data: []byte(browser), requests: 1, headers: 20},
 	{name: "pipelined16", data: []byte(strings.Repeat(techEmpower, pipelineDepth)), requests: pipelineDepth, headers: 6},
+	{name: "wrk16", data: []byte(strings.Repeat(wrk, pipelineDepth)), requests: pipelineDepth, headers: 1},
 }

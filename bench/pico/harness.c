@@ -1,7 +1,7 @@
 /*
- * harness.c times picohttpparser's phr_parse_request on bench/codec's three
+ * harness.c times picohttpparser's phr_parse_request on bench/codec's four
  * inputs (bench/codec/inputs_test.go), the way bench/codec times fastbase:
- * one op is the whole input, the pipelined one parsed request by request.
+ * one op is the whole input, the pipelined ones parsed request by request.
  * picohttpparser itself is not part of this repository; run.sh fetches it.
  *
  * Output: one line per input with the median and the best of ROUNDS rounds,
@@ -59,6 +59,8 @@
   "Priority: u=0, i\r\n"                                                       \
   "\r\n"
 
+#define WRK "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"
+
 #define PIPELINE 16
 #define ROUNDS 11
 #define MAX_HEADERS 100
@@ -111,11 +113,15 @@ int main(void) {
   for (int i = 0; i < PIPELINE; i++)
     memcpy(pipelined + i * (sizeof(TECHEMPOWER) - 1), TECHEMPOWER,
            sizeof(TECHEMPOWER) - 1);
+  static char wrk[PIPELINE * sizeof(WRK)];
+  for (int i = 0; i < PIPELINE; i++)
+    memcpy(wrk + i * (sizeof(WRK) - 1), WRK, sizeof(WRK) - 1);
   struct input inputs[] = {
       {"techempower", TECHEMPOWER, sizeof(TECHEMPOWER) - 1, 1, 6},
       {"browser20", BROWSER, sizeof(BROWSER) - 1, 1, 20},
       {"pipelined16", pipelined, PIPELINE * (sizeof(TECHEMPOWER) - 1),
        PIPELINE, 6},
+      {"wrk16", wrk, PIPELINE * (sizeof(WRK) - 1), PIPELINE, 1},
   };
   for (size_t k = 0; k < sizeof(inputs) / sizeof(inputs[0]); k++) {
     const struct input *in = &inputs[k];

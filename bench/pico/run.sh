@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh builds harness.c against picohttpparser and runs it on CPU 0:
-# picohttpparser's figures on bench/codec's three inputs, on this machine.
+# picohttpparser's figures on bench/codec's four inputs, on this machine.
 #
 # picohttpparser is not part of this repository. run.sh clones
 # github.com/h2o/picohttpparser at PICO_REF (default master) into a
