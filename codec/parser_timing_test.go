@@ -38,6 +38,10 @@ const browserRequest = "GET /articles/2026/11/event-loops-and-parsers?utm_source
 	"Priority: u=0, i\r\n" +
 	"\r\n"
 
+// wrkRequest is what wrk sends by default: the target and the Host field
+// alone, where a parser's per-request costs outweigh its per-byte ones.
+const wrkRequest = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"
+
 // pipelineDepth is the number of requests a pipelining benchmark client
 // (wrk with a pipeline script) sends per write.
 const pipelineDepth = 16
@@ -51,6 +55,7 @@ var benchInputs = []struct {
 	{"techempower", []byte(techEmpowerRequest)},
 	{"browser20", []byte(browserRequest)},
 	{"pipelined16", []byte(strings.Repeat(techEmpowerRequest, pipelineDepth))},
+	{"wrk16", []byte(strings.Repeat(wrkRequest, pipelineDepth))},
 }
 
 // parseAll parses every request in buf and returns how many there were.

@@ -1,10 +1,12 @@
 package codec
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestIndexBadFieldByte(t *testing.T) {
@@ -89,5 +91,22 @@ func TestIsToken(t *testing.T) {
 		var req Request
 		_, err := p.Parse([]byte(m+" / HTTP/1.1\r\nHost: x\r\n\r\n"), &req)
 		assert.Equal(t, IsToken(m), err == nil, "%s", m)
+	}
+}
+
+// isHostValue takes eight bytes at a time and ends with the last eight,
+// overlapping: every byte of every length up to three steps is looked at,
+// whatever its place.
+func TestIsHostValueLooksAtEveryByte(t *testing.T) {
+	for n := 0; n <= 24; n++ {
+		b := bytes.Repeat([]byte{'a'}, n)
+		require.True(t, isHostValue(b), "%d good bytes", n)
+		for i := range n {
+			for c := range 256 {
+				b[i] = byte(c)
+				require.Equal(t, notHostByte[c] == 0, isHostValue(b), "byte %#x at %d of %d", c, i, n)
+			}
+			b[i] = 'a'
+		}
 	}
 }
