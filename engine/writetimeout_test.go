@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,6 +30,28 @@ func bigAnswer(size int) *handler.Handler {
 	})
 }
 
+// dialSmallWindow connects with a 16 KB receive buffer, set before the
+// connection is made: the kernel then holds little of an answer the client
+// does not read, and the rest waits in the server's outbound buffer, where
+// the write timeout looks (a loopback socket's receive buffer may otherwise
+// grow to tcp_rmem's maximum, 32 MB on some machines).
+func dialSmallWindow(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		var err error
+		if e := rc.Control(func(fd uintptr) {
+			err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 16<<10)
+		}); e != nil {
+			return e
+		}
+		return err
+	}}
+	c, err := d.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // bodyLength reads one response from br and returns how many bytes of its
 // body came before the body ended or the connection did.
 func bodyLength(t *testing.T, c net.Conn, br *bufio.Reader) int {
@@ -48,13 +71,17 @@ func bodyLength(t *testing.T, c net.Conn, br *bufio.Reader) int {
 func TestWriteTimeoutCutsAClientThatStopsReading(t *testing.T) {
 	const size = 32 << 20
 	addr := startServer(t, &Server{Handler: bigAnswer(size), WriteTimeout: 300 * time.Millisecond})
-	c, err := net.Dial("tcp", addr)
+	c := dialSmallWindow(t, addr)
+	_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	require.NoError(t, err)
-	defer c.Close()
-	_, err = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	// Once the answer has begun to arrive, the client reads nothing for
+	// five times the write timeout.
+	br := bufio.NewReader(c)
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
+	_, err = br.Peek(1)
 	require.NoError(t, err)
-	time.Sleep(time.Second)
-	assert.Less(t, bodyLength(t, c, bufio.NewReader(c)), size, "the stalled client got the whole answer")
+	time.Sleep(1500 * time.Millisecond)
+	assert.Less(t, bodyLength(t, c, br), size, "the stalled client got the whole answer")
 }
 
 // A client that pauses for less than the write timeout gets all of it, also
@@ -62,11 +89,9 @@ func TestWriteTimeoutCutsAClientThatStopsReading(t *testing.T) {
 // over, and the write timeout is counted afresh.
 func TestWriteTimeoutCountsEachStallAfresh(t *testing.T) {
 	const size = 32 << 20
-	srv := &Server{Handler: bigAnswer(size), WriteTimeout: 500 * time.Millisecond}
+	srv := &Server{Handler: bigAnswer(size), WriteTimeout: time.Second}
 	addr := startServer(t, srv)
-	c, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	defer c.Close()
+	c := dialSmallWindow(t, addr)
 	br := bufio.NewReader(c)
 	get := func(pause time.Duration) int {
 		_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
