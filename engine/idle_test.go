@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"strings"
@@ -70,7 +71,11 @@ func TestIdleConnectionsKeepNoWork(t *testing.T) {
 		require.Len(t, srv.workspaces, 1)
 		return srv.workspaces[0]
 	}
-	rc := dial(t, addr)
+	// A small receive buffer keeps the kernel from taking the whole of the
+	// large answer below, which must wait in the server's outbound buffer.
+	c := dialSmallWindow(t, addr)
+	require.NoError(t, c.SetDeadline(time.Now().Add(20*time.Second)))
+	rc := &rawConn{t: t, c: c, r: bufio.NewReader(c)}
 	check := func(what string, run func()) {
 		t.Helper()
 		run()
