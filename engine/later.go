@@ -48,9 +48,9 @@ func (p *pendingAnswer) wait(ws *workspace, at int64) {
 // deferAnswer takes the response that the request just served wrote to
 // out from start on, whose handler said it comes later (after delay, or
 // as the stream st): it returns out without the bytes that must wait, and
-// sets the connection's later, which stops the batch; the connection's keep-alive is
-// decided when the answer is over. A loop over its MaxPendingAnswers
-// answers 503 instead.
+// sets the connection's later, which stops the batch; the connection's
+// keep-alive is decided when the answer is over. A loop over its
+// MaxPendingAnswers answers 503 instead.
 func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool, delay time.Duration, st *handler.Continuation) ([]byte, bool) {
 	ws := cn.ws
 	s := ws.s
@@ -112,7 +112,7 @@ func (cn *conn) holdJob(j *job) {
 		p.held, j.out = j.out, nil
 		at += int64(delay)
 	} else {
-		ws.send(cn.c, j.out.B) // the head and first piece go now
+		cn.send(j.out.B) // the head and first piece go now
 		bytebufferpool.Put(j.out)
 		j.out = nil
 		at += int64(min(j.stream.Wait(), s.maxDelay()))
@@ -151,7 +151,7 @@ func (p *pendingAnswer) expire(now int64) {
 		ws.stats.lateness.record(time.Now().UnixNano() - p.due)
 	}
 	if p.held != nil {
-		ws.send(c, p.held.B)
+		cn.send(p.held.B)
 		bytebufferpool.Put(p.held)
 		p.held = nil
 		if p.stream != nil {
@@ -170,7 +170,7 @@ func (p *pendingAnswer) expire(now int64) {
 	}
 	bb := bytebufferpool.Get()
 	out, done := p.stream.Next(bb.B[:0])
-	ws.send(c, out)
+	cn.send(out)
 	bb.B = out
 	bytebufferpool.Put(bb)
 	if v, stack := p.stream.Panic(); v != nil {
@@ -183,13 +183,18 @@ func (p *pendingAnswer) expire(now int64) {
 	p.finish(p.stream.KeepAlive())
 }
 
-// send writes b to c and counts it.
-func (ws *workspace) send(c gnet.Conn, b []byte) {
+// send writes b to the connection and counts it. Output written when none
+// is waiting starts the write-stall count afresh: whatever a check last saw
+// waiting has all left since.
+func (cn *conn) send(b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	ws.stats.bytesOut.Add(uint64(len(b)))
-	_, _ = c.Write(b)
+	if w := cn.w; w != nil && w.outSeen != 0 && cn.c.OutboundBuffered() == 0 {
+		w.outSeen, w.outSince = 0, 0
+	}
+	cn.ws.stats.bytesOut.Add(uint64(len(b)))
+	_, _ = cn.c.Write(b)
 }
 
 // finish ends the pending answer once its last byte is written: the

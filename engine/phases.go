@@ -195,12 +195,7 @@ func (cn *conn) endBatch(b *batch) gnet.Action {
 	ws.stats.inFlight.Store(0)
 	ws.stats.bytesIn.Add(uint64(b.used))
 	ws.tally.flush()
-	if w := cn.w; w != nil && w.outSeen != 0 && c.OutboundBuffered() == 0 {
-		// The output a check saw waiting has all left since: a write stall
-		// is counted afresh from the next check that finds output waiting.
-		w.outSeen, w.outSince = 0, 0
-	}
-	ws.send(c, b.out)
+	cn.send(b.out)
 	b.bb.B = b.out
 	bytebufferpool.Put(b.bb)
 	ws.flushLog()

@@ -457,10 +457,9 @@ func (ev *events) OnClose(c gnet.Conn, _ error) gnet.Action {
 	if pl := cn.pl(); pl != nil {
 		pl.close()
 	}
-	cn.clearParser()
-	cn.clearNeed()
 	if w := cn.w; w != nil {
-		w.outSeen, w.outSince = 0, 0
+		// What is left of a request in progress goes with the connection.
+		w.parser, w.need, w.outSeen, w.outSince = nil, 0, 0, 0
 	}
 	cn.settle()
 	cn.ws.remove(cn)
