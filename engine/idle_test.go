@@ -80,7 +80,7 @@ func TestIdleConnectionsKeepNoWork(t *testing.T) {
 		t.Helper()
 		run()
 		// A connection whose output had to wait gives its connWork back
-		// when its timer next finds the output gone (or its next batch
+		// when its timer next finds the output gone (or its next write
 		// does).
 		assert.Eventually(t, func() bool { a, _, _ := loopWork(t, ws()); return a == 0 }, 2*time.Second, time.Millisecond,
 			"%s: the idle connection keeps its connWork", what)
