@@ -92,7 +92,8 @@ type connWork struct {
 	// whose body is still on its way.
 	need int
 	// outSeen and outSince track a write stall: the outbound byte count at
-	// the last check and when it last went down.
+	// the last check and when it last went down. Output written into an
+	// empty outbound buffer clears them (conn.send, job.onWritten).
 	outSeen  int
 	outSince int64
 }

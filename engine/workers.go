@@ -276,7 +276,15 @@ func (j *job) onWritten(c gnet.Conn, err error) error {
 	cn, pl := j.cn, j.pl
 	ws := cn.ws
 	if err == nil && j.out != nil {
-		ws.stats.bytesOut.Add(uint64(len(j.out.B)))
+		n := len(j.out.B)
+		ws.stats.bytesOut.Add(uint64(n))
+		// AsyncWrite wrote into an empty outbound buffer if no more than
+		// the response waits in it now (gnet appends to a buffer that holds
+		// anything): then, as in conn.send, whatever a check last saw
+		// waiting has all left, and the write-stall count starts afresh.
+		if w := cn.w; w != nil && w.outSeen != 0 && c.OutboundBuffered() <= n {
+			w.outSeen, w.outSince = 0, 0
+		}
 	}
 	ws.stats.requests[j.method][statusSlot(j.status)].Add(1)
 	if len(j.log) > 0 {

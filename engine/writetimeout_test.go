@@ -86,36 +86,41 @@ func TestWriteTimeoutCutsAClientThatStopsReading(t *testing.T) {
 
 // A client that pauses for less than the write timeout gets all of it, also
 // when an earlier answer had to wait for it and then left: that wait is
-// over, and the write timeout is counted afresh.
+// over, and the write timeout is counted afresh. The answer may be written
+// by the loop or, with workers, by AsyncWrite on a worker's behalf.
 func TestWriteTimeoutCountsEachStallAfresh(t *testing.T) {
-	const size = 32 << 20
-	srv := &Server{Handler: bigAnswer(size), WriteTimeout: time.Second}
-	addr := startServer(t, srv)
-	c := dialSmallWindow(t, addr)
-	br := bufio.NewReader(c)
-	get := func(pause time.Duration) int {
-		_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-		require.NoError(t, err)
-		time.Sleep(pause)
-		return bodyLength(t, c, br)
+	for _, workers := range []int{0, 2} {
+		t.Run("workers="+strconv.Itoa(workers), func(t *testing.T) {
+			const size = 32 << 20
+			srv := &Server{Handler: bigAnswer(size), WriteTimeout: time.Second, Workers: workers}
+			addr := startServer(t, srv)
+			c := dialSmallWindow(t, addr)
+			br := bufio.NewReader(c)
+			get := func(pause time.Duration) int {
+				_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+				require.NoError(t, err)
+				time.Sleep(pause)
+				return bodyLength(t, c, br)
+			}
+			// The first answer waits 300 ms for the client: the loop's
+			// checks see its output waiting.
+			require.Equal(t, size, get(300*time.Millisecond))
+			// Long after that stall, before any check could see the output
+			// gone, a second answer waits 300 ms too.
+			srv.mu.Lock()
+			ws := srv.workspaces[0]
+			srv.mu.Unlock()
+			done := make(chan struct{})
+			require.NoError(t, ws.loop.Execute(context.Background(), runnable(func() {
+				// What the checks of the first answer may have left: output
+				// seen waiting, long ago.
+				cn := ws.conns[0]
+				w := cn.work()
+				w.outSeen, w.outSince = 1, time.Now().Add(-10*time.Second).UnixNano()
+				close(done)
+			})))
+			<-done
+			assert.Equal(t, size, get(300*time.Millisecond), "a live client was cut off")
+		})
 	}
-	// The first answer waits 300 ms for the client: the loop's checks see
-	// its output waiting.
-	require.Equal(t, size, get(300*time.Millisecond))
-	// Long after that stall, before any check could see the output gone, a
-	// second answer waits 300 ms too.
-	srv.mu.Lock()
-	ws := srv.workspaces[0]
-	srv.mu.Unlock()
-	done := make(chan struct{})
-	require.NoError(t, ws.loop.Execute(context.Background(), runnable(func() {
-		// What the checks of the first answer may have left: output seen
-		// waiting, long ago.
-		cn := ws.conns[0]
-		w := cn.work()
-		w.outSeen, w.outSince = 1, time.Now().Add(-10*time.Second).UnixNano()
-		close(done)
-	})))
-	<-done
-	assert.Equal(t, size, get(300*time.Millisecond), "a live client was cut off")
 }
