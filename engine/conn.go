@@ -500,10 +500,12 @@ func (cn *conn) refuse(c gnet.Conn, e *codec.Error) gnet.Action {
 	ws.req.Reset()
 	bb := bytebufferpool.Get()
 	bb.B = ws.answerError(bb.B[:0], &ws.info, &ws.req, e)
-	ws.stats.bytesOut.Add(uint64(len(bb.B)))
-	_, _ = c.Write(bb.B)
+	open := cn.send(bb.B)
 	bytebufferpool.Put(bb)
 	ws.flushLog()
+	if !open {
+		return gnet.None // the write failed and closed the connection
+	}
 	cn.unread = true
 	return cn.closeAfterResponse(c)
 }

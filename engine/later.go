@@ -84,11 +84,7 @@ func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool, delay time.Du
 // job; the job is retired when the answer is over.
 func (cn *conn) holdJob(j *job) {
 	if cn.closed {
-		pl := j.pl // retire recycles j
-		pl.mu.Lock()
-		pl.retire(j)
-		pl.flush()
-		pl.mu.Unlock()
+		cn.dropJob(j)
 		return
 	}
 	ws := cn.ws
@@ -112,7 +108,13 @@ func (cn *conn) holdJob(j *job) {
 		p.held, j.out = j.out, nil
 		at += int64(delay)
 	} else {
-		cn.send(j.out.B) // the head and first piece go now
+		// The head and first piece go now. A write that fails closes the
+		// connection under it, before the answer is attached: the job is
+		// dropped here, as for a connection that had closed before.
+		if !cn.send(j.out.B) {
+			cn.dropJob(j)
+			return
+		}
 		bytebufferpool.Put(j.out)
 		j.out = nil
 		at += int64(min(j.stream.Wait(), s.maxDelay()))
@@ -120,6 +122,28 @@ func (cn *conn) holdJob(j *job) {
 	ws.stats.pending.Add(1)
 	cn.work().later = p
 	p.wait(ws, at)
+	cn.watchOutput()
+}
+
+// watchOutput has the connection's timer look at it within pollInterval
+// while output waits in its buffer: the write timeout is counted there
+// (check). An answer that comes later writes outside a batch, which would
+// otherwise leave the timer where the batch set it: at no deadline for an
+// answer on the loop, at the idle timeout for one on a worker.
+func (cn *conn) watchOutput() {
+	if !cn.closed && cn.c.OutboundBuffered() > 0 {
+		cn.arm()
+	}
+}
+
+// dropJob retires j, whose connection has closed, and drops the responses
+// that waited behind it.
+func (cn *conn) dropJob(j *job) {
+	pl := j.pl // retire recycles j
+	pl.mu.Lock()
+	pl.retire(j)
+	pl.flush()
+	pl.mu.Unlock()
 }
 
 // resetConnection makes the close of c a TCP reset: with SO_LINGER at
@@ -150,12 +174,19 @@ func (p *pendingAnswer) expire(now int64) {
 	if p.due != 0 {
 		ws.stats.lateness.record(time.Now().UnixNano() - p.due)
 	}
-	if p.held != nil {
-		cn.send(p.held.B)
-		bytebufferpool.Put(p.held)
+	if held := p.held; held != nil {
+		// A write that fails closes the connection under it, and OnClose
+		// cancels p: p lets go of the held bytes first, and goes no
+		// further then.
 		p.held = nil
+		open := cn.send(held.B)
+		bytebufferpool.Put(held)
+		if !open {
+			return
+		}
 		if p.stream != nil {
 			p.wait(ws, now+int64(min(p.stream.Wait(), s.maxDelay())))
+			cn.watchOutput()
 			return
 		}
 		p.finish(true)
@@ -166,18 +197,23 @@ func (p *pendingAnswer) expire(now int64) {
 		// has gone down (the write timeout cuts a client that never reads).
 		p.due = 0
 		ws.schedule(&p.t, now+int64(pollInterval), p)
+		cn.watchOutput()
 		return
 	}
 	bb := bytebufferpool.Get()
 	out, done := p.stream.Next(bb.B[:0])
-	cn.send(out)
+	open := cn.send(out)
 	bb.B = out
 	bytebufferpool.Put(bb)
 	if v, stack := p.stream.Panic(); v != nil {
 		s.notePanicValue("stream", v, stack)
 	}
+	if !open {
+		return // the write failed and closed the connection, which cancelled p
+	}
 	if !done {
 		p.wait(ws, now+int64(min(p.stream.Wait(), s.maxDelay())))
+		cn.watchOutput()
 		return
 	}
 	p.finish(p.stream.KeepAlive())
@@ -186,15 +222,22 @@ func (p *pendingAnswer) expire(now int64) {
 // send writes b to the connection and counts it. Output written when none
 // is waiting starts the write-stall count afresh: whatever a check last saw
 // waiting has all left since.
-func (cn *conn) send(b []byte) {
+//
+// It reports whether the connection is still open. A write that fails (the
+// client has reset the connection) makes gnet close it inside Write, and
+// OnClose has then run: the caller must not touch what OnClose released,
+// nor the descriptor, whose number may already belong to another
+// connection.
+func (cn *conn) send(b []byte) (open bool) {
 	if len(b) == 0 {
-		return
+		return !cn.closed
 	}
 	if w := cn.w; w != nil && w.outSeen != 0 && cn.c.OutboundBuffered() == 0 {
 		w.outSeen, w.outSince = 0, 0
 	}
 	cn.ws.stats.bytesOut.Add(uint64(len(b)))
 	_, _ = cn.c.Write(b)
+	return !cn.closed
 }
 
 // finish ends the pending answer once its last byte is written: the

@@ -196,3 +196,22 @@ func TestBudgetSpillsBodiesInsteadOfCutting(t *testing.T) {
 	assert.Zero(t, srv.Stats().ConnsCut)
 	assert.Equal(t, int32(1), spooled.Load(), "the body went to a file although it is under BodyMemoryBytes")
 }
+
+// Each header block has the header timeout from its own first byte, also
+// when it begins in the same read as the end of the block before it: a
+// client whose writes each finish one request and begin the next is not
+// cut off while every block arrives in time.
+func TestHeaderTimeoutStartsWithEachRequest(t *testing.T) {
+	addr := startServer(t, &Server{Handler: examples.Hello(), HeaderTimeout: 500 * time.Millisecond})
+	rc := dial(t, addr)
+	req := "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+	half := len(req) / 2
+	rc.send(req[:half])
+	// Every block is whole 150 ms after its first byte; the connection
+	// lives for ten header timeouts.
+	for i := range 10 {
+		time.Sleep(150 * time.Millisecond)
+		rc.send(req[half:] + req[:half])
+		require.Equal(t, 200, rc.response("GET").StatusCode, "request %d", i+1)
+	}
+}

@@ -103,11 +103,15 @@ func (cn *conn) readHead(b *batch) bool {
 	rest := b.rest()
 	n, err := p.Parse(rest, req)
 	if err == codec.ErrNeedMore {
-		cn.waitForHeader(p)
+		cn.waitForHeader(p, b.used > 0)
 		return false
 	}
 	cn.clearParser()
 	switch {
+	case err != nil && cn.busy():
+		// The error's answer must follow those still on workers: the
+		// block is parsed again once they are written.
+		return cn.stall()
 	case err != nil:
 		return cn.reject(b, req, err)
 	case ws.s.streamBody(req, n, len(rest)):
@@ -122,12 +126,20 @@ func (cn *conn) readHead(b *batch) bool {
 // connection waits for it.
 func (cn *conn) readWholeBody(b *batch, req *codec.Request, head []byte) bool {
 	s := cn.ws.s
-	if err := s.checkBody(req); err != nil {
-		return cn.reject(b, req, err)
-	}
 	headLen, bodyLen := len(head), int(max(req.ContentLength, 0))
 	rest := b.rest()
-	if total := headLen + bodyLen; len(rest) < total {
+	total := headLen + bodyLen
+	err := s.checkBody(req)
+	if (err != nil || len(rest) < total && req.Expect100 && !cn.continued) && cn.busy() {
+		// The error's answer, or "100 Continue", must follow the answers
+		// still on workers: the request is read again once they are
+		// written.
+		return cn.stall()
+	}
+	if err != nil {
+		return cn.reject(b, req, err)
+	}
+	if len(rest) < total {
 		cn.waitForBody(req, head, total, &b.out)
 		return false
 	}
@@ -145,8 +157,7 @@ func (cn *conn) startStreamedBody(b *batch, req *codec.Request, headLen int) boo
 	if cn.busy() {
 		// Its answer must follow those still on workers, and a body is
 		// streamed only when none is pending.
-		cn.pl().stalled = true
-		return false
+		return cn.stall()
 	}
 	if err := cn.ws.s.checkBody(req); err != nil {
 		return cn.reject(b, req, err)
@@ -177,6 +188,14 @@ func (cn *conn) readStreamedBody(b *batch) bool {
 	return s.answerer.streamed(cn, b, sb)
 }
 
+// stall leaves the rest of the batch unread until an answer still on a
+// worker has been written: its onWritten wakes the connection, which reads
+// on from there.
+func (cn *conn) stall() bool {
+	cn.pl().stalled = true
+	return false
+}
+
 // reject answers a request refused by the parser or over a limit, and the
 // connection closes after the answer. Whatever else the client sent is
 // never read: the client may still be sending it, so the close lingers.
@@ -195,10 +214,15 @@ func (cn *conn) endBatch(b *batch) gnet.Action {
 	ws.stats.inFlight.Store(0)
 	ws.stats.bytesIn.Add(uint64(b.used))
 	ws.tally.flush()
-	cn.send(b.out)
+	open := cn.send(b.out)
 	b.bb.B = b.out
 	bytebufferpool.Put(b.bb)
 	ws.flushLog()
+	if !open {
+		// The write failed and gnet closed the connection under it.
+		ws.batch = batch{}
+		return gnet.None
+	}
 	if b.used > 0 {
 		_, _ = c.Discard(b.used)
 	}
@@ -235,14 +259,17 @@ func (cn *conn) midRequest() bool {
 // waitForHeader keeps the parser p, which has started on a header block
 // that is not whole yet, with the connection, and starts the header timeout
 // if this is a new request: a client that trickles its header does not get
-// more time with every byte.
-func (cn *conn) waitForHeader(p *codec.Parser) {
+// more time with every byte. begun says that the block began after other
+// bytes of the batch, which ended the request before it: a block that goes
+// on from an earlier batch always starts the batch. A new connection's
+// first block has the header timeout that began when it opened.
+func (cn *conn) waitForHeader(p *codec.Parser, begun bool) {
 	if cn.parser() != p {
 		ws := cn.ws
 		cn.work().parser = p
 		ws.parser = &codec.Parser{Limits: ws.s.limits()}
 	}
-	if cn.kind != waitHeader {
+	if cn.kind != waitHeader || begun {
 		cn.wait(waitHeader, cn.ws.s.headerTimeout())
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panjf2000/gnet/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -80,6 +81,22 @@ type rawConn struct {
 	t *testing.T
 	c net.Conn
 	r *bufio.Reader
+}
+
+// onLoop runs f on ws's loop and waits for it.
+func onLoop(t *testing.T, ws *workspace, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	require.NoError(t, ws.loop.Execute(t.Context(), gnet.RunnableFunc(func(context.Context) error {
+		f()
+		close(done)
+		return nil
+	})))
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the loop did not run the check")
+	}
 }
 
 func dial(t *testing.T, addr string) *rawConn {

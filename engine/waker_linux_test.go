@@ -3,7 +3,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"regexp"
@@ -15,24 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastbase/fastbase/handler/examples"
-	"github.com/panjf2000/gnet/v2"
 )
-
-// onLoop runs f on ws's loop and waits for it.
-func onLoop(t *testing.T, ws *workspace, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	require.NoError(t, ws.loop.Execute(t.Context(), gnet.RunnableFunc(func(context.Context) error {
-		f()
-		close(done)
-		return nil
-	})))
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the loop did not run the check")
-	}
-}
 
 // Every loop gets its alarm: a timerfd in its own epoll set, registered
 // under its own number, which the driver then leaves alone. If a gnet

@@ -309,6 +309,7 @@ func (j *job) onWritten(c gnet.Conn, err error) error {
 			cn.wait(waitIdle, s.idleTimeout())
 		}
 	}
+	cn.watchOutput()
 	if pl.stalled {
 		pl.stalled = false
 		_ = c.Wake(nil)

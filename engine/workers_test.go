@@ -417,3 +417,53 @@ func TestStreamedBodiesOnWorkers(t *testing.T) {
 	assert.Equal(t, "worker "+long, bodyOf(t, rc.response("POST")))
 	assert.Equal(t, "slept", bodyOf(t, rc.response("GET")))
 }
+
+// slowGET answers GET after 200 ms, on a worker when the server has them,
+// and POST at once.
+func slowGET() *handler.Handler {
+	return handler.New().Handle("GET", func(r *handler.Request) {
+		time.Sleep(200 * time.Millisecond)
+		_, _ = r.WriteString("slow")
+	}).Handle("POST", func(r *handler.Request) { _, _ = r.WriteString("posted") })
+}
+
+// An error answer to a pipelined request comes after the answers of the
+// requests before it that are still on workers, which are not lost.
+func TestErrorAnswersFollowTheWorkersAnswers(t *testing.T) {
+	for name, second := range map[string]string{
+		"parse error":    "GET /2 HTTP/1.1\r\nHost x\r\n\r\n",
+		"body too large": "POST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			addr := startServer(t, &Server{Handler: slowGET(), Workers: 2, MaxBodyBytes: 10})
+			rc := dial(t, addr)
+			rc.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n" + second)
+			first := rc.response("GET")
+			assert.Equal(t, 200, first.StatusCode, "the first answer is the first request's")
+			assert.Equal(t, "slow", bodyOf(t, first))
+			resp := rc.response("GET")
+			assert.Contains(t, []int{400, 413}, resp.StatusCode)
+			assert.True(t, rc.closed())
+		})
+	}
+}
+
+// "100 Continue" for a pipelined request comes after the answers of the
+// requests before it that are still on workers.
+func TestContinueFollowsTheWorkersAnswers(t *testing.T) {
+	addr := startServer(t, &Server{Handler: slowGET(), Workers: 2})
+	rc := dial(t, addr)
+	rc.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nPOST /2 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+	first := rc.response("GET")
+	assert.Equal(t, 200, first.StatusCode, "the first thing the client reads")
+	assert.Equal(t, "slow", bodyOf(t, first))
+	line, err := rc.r.ReadString('\n')
+	require.NoError(t, err)
+	assert.Equal(t, "HTTP/1.1 100 Continue\r\n", line)
+	_, err = rc.r.ReadString('\n') // the blank line that ends it
+	require.NoError(t, err)
+	rc.send("hello")
+	resp := rc.response("POST")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "posted", bodyOf(t, resp))
+}

@@ -124,3 +124,47 @@ func TestWriteTimeoutCountsEachStallAfresh(t *testing.T) {
 		})
 	}
 }
+
+// streamForever answers GET with a stream whose pieces never end, 64 KB
+// every 5 ms.
+func streamForever() *handler.Handler {
+	piece := strings.Repeat("s", 64<<10)
+	return handler.New().Handle("GET", func(r *handler.Request) {
+		r.SendResponse(200, "")
+		r.EndHeaders()
+		_, _ = r.WriteString("first\n")
+		var next handler.StreamFunc
+		next = func(s *handler.Stream) {
+			_, _ = s.WriteString(piece)
+			s.After(5*time.Millisecond, next)
+		}
+		r.Stream(5*time.Millisecond, next)
+	})
+}
+
+// A stream to a client that stops reading is cut off by the write timeout,
+// like any other answer: its pieces are written outside a batch, on the
+// loop or (with workers) after the worker handed the stream to the loop,
+// and the connection's timer must look at the output all the same.
+func TestWriteTimeoutCutsAStreamThatIsNotRead(t *testing.T) {
+	for _, workers := range []int{0, 2} {
+		t.Run("workers="+strconv.Itoa(workers), func(t *testing.T) {
+			srv := &Server{Handler: streamForever(), Workers: workers,
+				WriteTimeout: 300 * time.Millisecond, IdleTimeout: 20 * time.Second}
+			addr := startServer(t, srv)
+			c := dialSmallWindow(t, addr)
+			_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+			require.NoError(t, err)
+			br := bufio.NewReader(c)
+			require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
+			_, err = br.Peek(1)
+			require.NoError(t, err)
+			// From here on the client reads nothing until the connection
+			// is gone, which the server's count of open ones shows.
+			start := time.Now()
+			require.Eventually(t, func() bool { return srv.Stats().ConnsOpen == 0 },
+				10*time.Second, 20*time.Millisecond, "a client that reads nothing is still connected")
+			assert.Less(t, time.Since(start), 5*time.Second, "cut off long after the write timeout")
+		})
+	}
+}

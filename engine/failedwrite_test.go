@@ -1,0 +1,90 @@
+package engine
+
+import (
+	"context"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastbase/fastbase/handler"
+)
+
+// A write to a client that has reset its connection fails, and gnet closes
+// the connection inside Write: OnClose has run when Write returns. These
+// tests make the server write an answer that comes later after the client
+// reset, by keeping the loop busy (as a loaded server's is) until the
+// answer is due and the reset has arrived, so that the loop meets both in
+// one round.
+
+// resetWhileLoopBusy sends req on a new connection, waits settle, then
+// blocks the server's first loop for busy and resets the connection
+// (SO_LINGER 0) after resetAfter of it.
+func resetWhileLoopBusy(t *testing.T, srv *Server, addr, req string, settle, busy, resetAfter time.Duration) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, req)
+	require.NoError(t, err)
+	time.Sleep(settle)
+	srv.mu.Lock()
+	ws := srv.workspaces[0]
+	srv.mu.Unlock()
+	require.NoError(t, ws.loop.Execute(context.Background(), runnable(func() { time.Sleep(busy) })))
+	time.Sleep(resetAfter)
+	require.NoError(t, c.(*net.TCPConn).SetLinger(0))
+	require.NoError(t, c.Close())
+	time.Sleep(busy - resetAfter + 200*time.Millisecond)
+}
+
+// A delayed answer whose write fails leaves the server serving: the timer
+// that wrote it must not go on with what OnClose released.
+func TestAFailedWriteOfADelayedAnswer(t *testing.T) {
+	h := handler.New().Handle("GET", func(r *handler.Request) {
+		r.SendAfter(100 * time.Millisecond)
+		_, _ = r.WriteString("late")
+	})
+	srv := &Server{Handler: h}
+	addr := startServer(t, srv)
+	// Due at 100 ms; the loop is busy from 30 to 330 ms, the reset comes at
+	// 150 ms.
+	resetWhileLoopBusy(t, srv, addr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 30*time.Millisecond, 300*time.Millisecond, 120*time.Millisecond)
+	assert.Eventually(t, func() bool {
+		st := srv.Stats()
+		return st.PendingAnswers == 0 && st.ConnsOpen == 0
+	}, 5*time.Second, 10*time.Millisecond, "the reset connection's answer is let go")
+	rc := dial(t, addr)
+	rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	assert.Equal(t, "late", bodyOf(t, rc.response("GET")), "the server still answers")
+}
+
+// A worker's stream whose first write fails is dropped with its job: the
+// job does not stay in flight (which would hold Shutdown to its deadline)
+// and the answer does not stay pending on a closed connection.
+func TestAFailedWriteOfAWorkersStream(t *testing.T) {
+	h := handler.New().Handle("GET", func(r *handler.Request) {
+		time.Sleep(200 * time.Millisecond)
+		r.SendResponse(200, "")
+		r.EndHeaders()
+		_, _ = r.WriteString("first\n")
+		r.Stream(50*time.Millisecond, func(s *handler.Stream) { _, _ = s.WriteString("last\n") })
+	})
+	srv := &Server{Handler: h, Workers: 2}
+	addr := startServer(t, srv)
+	// The worker finishes at 200 ms, while the loop is busy from 100 to
+	// 400 ms; the reset comes at 150 ms.
+	resetWhileLoopBusy(t, srv, addr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 100*time.Millisecond, 300*time.Millisecond, 50*time.Millisecond)
+	assert.Eventually(t, func() bool {
+		st := srv.Stats()
+		return st.PendingAnswers == 0 && st.InFlight == 0 && st.ConnsOpen == 0
+	}, 5*time.Second, 10*time.Millisecond, "the reset connection's stream and job are let go")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	require.NoError(t, srv.Shutdown(ctx))
+	assert.Less(t, time.Since(start), 2*time.Second, "Shutdown waited for a job that was gone")
+}
