@@ -187,30 +187,61 @@ func (f *framing) expectations(value []byte) {
 	}
 }
 
-// isHostValue reports whether b may be a Host value (RFC 9110 §7.2,
-// uri-host [ ":" port ]): it holds only the bytes a reg-name, an IP
-// literal and a port are made of. An empty value is allowed: it is what a
-// client sends for a target without an authority. The bytes' table
-// entries are OR-ed eight at a time: one branch per eight bytes, and loads
-// that do not wait on each other.
+// isHostValue reports whether b is a Host value (RFC 9110 §7.2): uri-host
+// [ ":" port ], where uri-host is an IP literal in brackets, or a reg-name
+// or IPv4 address (RFC 3986 §3.2.2), and port is digits. An empty value is
+// allowed: it is what a client sends for a target without an authority.
+//
+// The usual value is a name or an IPv4 address, with a port or without.
+// The port's digits are passed over from the end, and the bytes before its
+// colon looked up eight at a time in a table whose entries are OR-ed (one
+// branch per eight bytes, and loads that do not wait on each other): that
+// the OR is zero means they are all bytes a name is made of. Anything else
+// (a byte no host holds, a bracket, a percent sign, another colon) is for
+// hostShape.
 func isHostValue(b []byte) bool {
-	var bad byte
+	name := b
+	i := len(b) - 1
+	for i >= 0 && b[i]-'0' <= 9 {
+		i--
+	}
+	if i >= 0 && b[i] == ':' {
+		name = b[:i]
+	}
+	if hostBytes(name) == 0 {
+		return true
+	}
+	return hostShape(b)
+}
+
+// hostBytes returns the OR of b's entries in hostByte.
+func hostBytes(b []byte) byte {
+	var seen byte
 	for len(b) >= 8 {
-		bad |= notHostByte[b[0]] | notHostByte[b[1]] | notHostByte[b[2]] | notHostByte[b[3]] |
-			notHostByte[b[4]] | notHostByte[b[5]] | notHostByte[b[6]] | notHostByte[b[7]]
+		seen |= hostByte[b[0]] | hostByte[b[1]] | hostByte[b[2]] | hostByte[b[3]] |
+			hostByte[b[4]] | hostByte[b[5]] | hostByte[b[6]] | hostByte[b[7]]
 		b = b[8:]
 	}
 	for _, c := range b {
-		bad |= notHostByte[c]
+		seen |= hostByte[c]
 	}
-	return bad == 0
+	return seen
 }
 
-// notHostByte is 1 for every byte but RFC 3986's unreserved, sub-delims and
-// pct-encoded bytes, ':' and the brackets of an IP literal.
-var notHostByte = func() (t [256]byte) {
+// Entries of hostByte: notHost for a byte no Host value holds, the others
+// for the bytes whose place the grammar decides.
+const (
+	notHost    = 1
+	hostColon  = 2 // ':' ends the host before a port, and is in IP literals
+	hostOther  = 4 // '[', ']' around an IP literal; '%' before two hex digits
+	hostPlaced = hostColon | hostOther
+)
+
+// hostByte classifies every byte for isHostValue: RFC 3986's unreserved and
+// sub-delims are 0, and so are the digits and letters.
+var hostByte = func() (t [256]byte) {
 	for i := range t {
-		t[i] = 1
+		t[i] = notHost
 	}
 	for c := '0'; c <= '9'; c++ {
 		t[c] = 0
@@ -219,11 +250,161 @@ var notHostByte = func() (t [256]byte) {
 		t[c] = 0
 		t[c-'a'+'A'] = 0
 	}
-	for _, c := range "-._~%!$&'()*+,;=:[]" {
+	for _, c := range "-._~!$&'()*+,;=" {
 		t[c] = 0
 	}
+	t[':'] = hostColon
+	t['['], t[']'], t['%'] = hostOther, hostOther, hostOther
 	return t
 }()
+
+// nameAndPort reports whether b, of host bytes with one or more colons and
+// no brackets or percent signs, is a reg-name or IPv4 address, a colon and
+// a port: every byte after the first colon is a digit.
+func nameAndPort(b []byte) bool {
+	i := 0
+	for i < len(b) && b[i] != ':' {
+		i++
+	}
+	for i++; i < len(b); i++ {
+		if b[i]-'0' > 9 {
+			return false
+		}
+	}
+	return true
+}
+
+// hostShape is isHostValue for the values its loop does not take: an IP
+// literal, "[" IPv6address or IPvFuture "]", with a port or without; or a
+// reg-name whose percent signs each begin two hex digits (pct-encoded),
+// with a port or without.
+func hostShape(b []byte) bool {
+	if hostBytes(b)&notHost != 0 {
+		return false
+	}
+	if b[0] == '[' {
+		end := bytes.IndexByte(b, ']')
+		if end < 0 || !isIPLiteral(b[1:end]) {
+			return false
+		}
+		rest := b[end+1:]
+		return len(rest) == 0 || rest[0] == ':' && nameAndPort(rest)
+	}
+	name := b
+	if i := bytes.IndexByte(b, ':'); i >= 0 {
+		if !nameAndPort(b) {
+			return false
+		}
+		name = b[:i]
+	}
+	for i := 0; i < len(name); i++ {
+		switch name[i] {
+		case '[', ']':
+			return false
+		case '%':
+			if i+2 >= len(name) || unhex[name[i+1]] > 15 || unhex[name[i+2]] > 15 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isIPLiteral reports whether b, what is between the brackets of an IP
+// literal, is an IPv6 address without a zone (RFC 3986 §3.2.2) or an
+// IPvFuture: "v", hex digits, ".", then unreserved, sub-delims or colons.
+func isIPLiteral(b []byte) bool {
+	if len(b) > 0 && b[0]|0x20 == 'v' {
+		dot := bytes.IndexByte(b, '.')
+		if dot < 2 || dot == len(b)-1 {
+			return false
+		}
+		for _, c := range b[1:dot] {
+			if unhex[c] > 15 {
+				return false
+			}
+		}
+		for _, c := range b[dot+1:] {
+			if hostByte[c] != 0 && c != ':' {
+				return false
+			}
+		}
+		return true
+	}
+	return isIPv6(b)
+}
+
+// isIPv6 reports whether b is an IPv6address of RFC 3986 §3.2.2: eight
+// groups of one to four hex digits separated by colons, where one "::"
+// stands for one or more groups of zeros, and the last two groups may be
+// an IPv4 address.
+func isIPv6(b []byte) bool {
+	groups, elided := 0, false
+	if len(b) >= 2 && b[0] == ':' && b[1] == ':' {
+		elided, b = true, b[2:]
+	} else if len(b) > 0 && b[0] == ':' {
+		return false
+	}
+	for len(b) > 0 {
+		n := 0
+		for n < len(b) && n < 5 && unhex[b[n]] <= 15 {
+			n++
+		}
+		if n < len(b) && b[n] == '.' {
+			// The rest is an IPv4 address, two groups' worth.
+			if !isIPv4(b) {
+				return false
+			}
+			groups += 2
+			break
+		}
+		if n == 0 || n > 4 {
+			return false
+		}
+		groups++
+		b = b[n:]
+		switch {
+		case len(b) == 0:
+		case len(b) >= 2 && b[0] == ':' && b[1] == ':':
+			if elided {
+				return false
+			}
+			elided, b = true, b[2:]
+		case b[0] == ':' && len(b) > 1:
+			b = b[1:]
+		default:
+			return false
+		}
+	}
+	if elided {
+		return groups < 8
+	}
+	return groups == 8
+}
+
+// isIPv4 reports whether b is an IPv4address of RFC 3986 §3.2.2: four
+// decimal octets of one to three digits, without leading zeros, at most
+// 255, separated by dots.
+func isIPv4(b []byte) bool {
+	for octet := range 4 {
+		if octet > 0 {
+			if len(b) == 0 || b[0] != '.' {
+				return false
+			}
+			b = b[1:]
+		}
+		n, v := 0, 0
+		for n < len(b) && n < 4 && b[n] >= '0' && b[n] <= '9' {
+			v = v*10 + int(b[n]-'0')
+			n++
+		}
+		if n == 0 || n > 3 || v > 255 || n > 1 && b[0] == '0' {
+			return false
+		}
+		b = b[n:]
+	}
+	return len(b) == 0
+}
 
 // connectionOptions notes the close and keep-alive options of a Connection
 // field (RFC 9110 §7.6.1: a comma-separated list, any case).
@@ -372,6 +553,15 @@ func (p *Parser) finish(buf []byte, req *Request) *Error {
 		// RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request
 		// without Host. (http.server does not; fastbase does.)
 		return errMissingHost
+	}
+	if target := buf[st.target.start:st.target.end]; len(target) > 0 && target[0] != '/' {
+		// RFC 9112 §3.2.2: the authority of an absolute-form target is the
+		// request's host, so it must be one; an "http" URI with an empty
+		// host MUST be refused (RFC 9110 §4.2.1), and so is one with
+		// userinfo, which a recipient SHOULD treat as an error (§4.2.4).
+		if authority, ok := absoluteAuthority(target); ok && (len(authority) == 0 || !isHostValue(authority)) {
+			return newError(400, quotedShort("Bad request target", target))
+		}
 	}
 	if st.expectOther {
 		// RFC 9110 §10.1.1: a server MAY answer 417 to an expectation it

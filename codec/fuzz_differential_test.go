@@ -151,7 +151,7 @@ func netHTTPServerRefuses(req *http.Request) string {
 	if req.ProtoAtLeast(1, 1) && (!haveHost || len(hosts) == 0) && !h2Upgrade && req.Method != "CONNECT" {
 		return "missing required Host header"
 	}
-	if len(hosts) == 1 && !isHostValue([]byte(hosts[0])) { // the byte set of httpguts.ValidHostHeader
+	if len(hosts) == 1 && hostBytes([]byte(hosts[0]))&notHost != 0 { // the byte set of httpguts.ValidHostHeader
 		return "malformed Host header"
 	}
 	for key, values := range req.Header {
@@ -305,6 +305,28 @@ var allowedDisagreements = []disagreement{
 			_, err := url.ParseRequestURI(target)
 			return err != nil
 		},
+	},
+	{
+		name: "absolute-form authority",
+		cite: "RFC 9112 §3.2.2: the authority of an absolute-form target is the request's host; RFC 9110 " +
+			"§4.2.1: a recipient MUST reject an \"http\" URI with an empty host, §4.2.4: it SHOULD treat " +
+			"userinfo as an error; net/http takes the target as it is",
+		example: "GET http://u@h/ HTTP/1.1\r\nHost: h\r\n\r\n",
+		applies: func(d *diffCase) bool {
+			if !d.weRefuse("400 Bad request target") {
+				return false
+			}
+			_, ok := absoluteAuthority([]byte(d.theirs.Target))
+			return ok
+		},
+	},
+	{
+		name: "Host grammar",
+		cite: "RFC 9112 §3.2: a server MUST respond with 400 to any request message that contains a Host " +
+			"header field with an invalid field value; net/http checks only its bytes, fastbase also where " +
+			"the colon, brackets and percent signs of uri-host [\":\" port] go (RFC 3986 §3.2.2)",
+		example: "GET / HTTP/1.1\r\nHost: a:b\r\n\r\n",
+		applies: func(d *diffCase) bool { return d.weRefuse("400 Bad Host header") },
 	},
 	{
 		name: "Host required in CONNECT",

@@ -442,6 +442,13 @@ func (p *Parser) fill(buf []byte, req *Request) {
 	}
 	method, target := buf[st.method.start:st.method.end], buf[st.target.start:st.target.end]
 	path, query := splitTarget(method, target)
+	if len(target) > 0 && target[0] != '/' {
+		// RFC 9112 §3.2.2: with an absolute-form target, the host is the
+		// target's authority, and the Host field is ignored.
+		if authority, ok := absoluteAuthority(target); ok {
+			host = authority
+		}
+	}
 	proto := proto09
 	if st.hasProto {
 		proto = buf[st.proto.start:st.proto.end]
@@ -603,7 +610,7 @@ func (p *Parser) parseFast(buf []byte, req *Request) int {
 	lines.i = i
 	fields := len(hs)
 	req.Headers = hs
-	if st := &p.st; st.hasTE || st.needHost || st.expectOther {
+	if st := &p.st; st.hasTE || st.needHost || st.expectOther || buf[st.target.start] != '/' {
 		return p.abandonFast(req) // finish decides
 	}
 	p.st.lines = fields + 1

@@ -45,7 +45,9 @@ type Request struct {
 	// Expect100 reports "Expect: 100-continue" in an HTTP/1.1 or later
 	// request (RFC 9110 §10.1.1: a server MUST ignore it in HTTP/1.0).
 	Expect100 bool
-	// Host is the Host field's value, or nil.
+	// Host is the host the request is for: the authority of an
+	// absolute-form target ("GET http://host/path"), which RFC 9112 §3.2.2
+	// puts before the Host field, or the Host field's value, or nil.
 	Host []byte
 }
 

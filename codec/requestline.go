@@ -206,18 +206,40 @@ func indexQuery(target []byte) int {
 // "scheme://authority/path", without its query: what follows the authority.
 // A target that is not in absolute form is returned unchanged.
 func absolutePath(target []byte) []byte {
+	authority, ok := afterScheme(target)
+	if !ok {
+		return target
+	}
+	if slash := bytes.IndexByte(authority, '/'); slash >= 0 {
+		return authority[slash:]
+	}
+	return authority[len(authority):]
+}
+
+// absoluteAuthority returns the authority of an absolute-form target
+// (RFC 9112 §3.2.2): what follows "scheme://", up to the path, the query
+// or the fragment. ok is false for a target of another form.
+func absoluteAuthority(target []byte) (authority []byte, ok bool) {
+	authority, ok = afterScheme(target)
+	for i, c := range authority {
+		if c == '/' || c == '?' || c == '#' {
+			return authority[:i], ok
+		}
+	}
+	return authority, ok
+}
+
+// afterScheme returns what follows "scheme://" in target, and whether
+// target begins so.
+func afterScheme(target []byte) ([]byte, bool) {
 	i := 0
 	for i < len(target) && isSchemeChar(target[i], i) {
 		i++
 	}
 	if i == 0 || len(target)-i < len("://") || string(target[i:i+3]) != "://" {
-		return target
+		return nil, false
 	}
-	authority := target[i+3:]
-	if slash := bytes.IndexByte(authority, '/'); slash >= 0 {
-		return authority[slash:]
-	}
-	return authority[len(authority):]
+	return target[i+3:], true
 }
 
 // isSchemeChar reports whether c may be byte i of a URI scheme

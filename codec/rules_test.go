@@ -94,19 +94,40 @@ func TestIsToken(t *testing.T) {
 	}
 }
 
-// isHostValue takes eight bytes at a time and ends with the last eight,
-// overlapping: every byte of every length up to three steps is looked at,
-// whatever its place.
-func TestIsHostValueLooksAtEveryByte(t *testing.T) {
+// hostBytes takes eight bytes at a time and then the rest one by one:
+// every byte of every length up to three steps is looked at, whatever its
+// place.
+func TestHostBytesLooksAtEveryByte(t *testing.T) {
 	for n := 0; n <= 24; n++ {
 		b := bytes.Repeat([]byte{'a'}, n)
-		require.True(t, isHostValue(b), "%d good bytes", n)
+		require.Zero(t, hostBytes(b), "%d good bytes", n)
 		for i := range n {
 			for c := range 256 {
 				b[i] = byte(c)
-				require.Equal(t, notHostByte[c] == 0, isHostValue(b), "byte %#x at %d of %d", c, i, n)
+				require.Equal(t, hostByte[c], hostBytes(b), "byte %#x at %d of %d", c, i, n)
 			}
 			b[i] = 'a'
 		}
+	}
+}
+
+// isHostValue takes uri-host [ ":" port ] and nothing else (RFC 9110 §7.2,
+// RFC 3986 §3.2.2).
+func TestIsHostValue(t *testing.T) {
+	for _, good := range []string{
+		"", "h", "example.com", "127.0.0.1", "127.0.0.1:8080", "example.com:", "a-b_c~d!$&'()*+,;=",
+		"xn--bcher-kva.example:443", "caf%C3%A9.example", "[::1]", "[::1]:8080", "[::]", "[2001:db8::7]",
+		"[1:2:3:4:5:6:7:8]", "[::ffff:192.0.2.1]:80", "[1::]", "[v1.x]", "[vF.a:b!]:1",
+	} {
+		assert.True(t, isHostValue([]byte(good)), "%q", good)
+	}
+	for _, bad := range []string{
+		"a b", "a/b", "a@b", "user@example.com", "a\"b", "a:b", "a:80:b", "good.example:80:evil.example",
+		"::1", "a%", "a%4", "a%zz", "%", "[::1", "::1]", "a]b[c", "[a]b", "[::1]x", "[::1]:a",
+		"[]", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]", "[1::2::3]", "[12345::]", "[:1::]", "[1:]",
+		"[1.2.3.4]", "[::1.2.3]", "[::1.2.3.256]", "[::01.2.3.4]", "[::1%25eth0]", "[v.x]", "[v1.]",
+		"[vz.x]", "[v1.x/]", "x[::1]",
+	} {
+		assert.False(t, isHostValue([]byte(bad)), "%q", bad)
 	}
 }
