@@ -18,6 +18,9 @@
 #               (needs root for mount; skipped otherwise)
 #   limits      2,000 concurrent GETs, a 32 MB header flood and a 10 MB body at
 #               once against fastbase echo: peak RSS
+#   resets      1,500 connections ask for /delay/1 and are all reset over
+#               some 10 ms around the time the answers fall due, 5 rounds:
+#               whether the server still answers, against go-httpbin
 #
 # Servers run pinned to CPU 0 (GOMAXPROCS=1, one nginx worker), the clients to
 # CPU 1. Everything talks to 127.0.0.1 only, every step has a timeout, and
@@ -32,7 +35,7 @@ PORT=${PORT:-18480}
 ADDR=127.0.0.1:$PORT
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
-PHASES=${PHASES:-"burst nonreading soak diskfull limits"}
+PHASES=${PHASES:-"burst nonreading soak diskfull limits resets"}
 WORK=$(mktemp -d /tmp/fastbase-hostile.XXXXXX)
 OUT=$ROOT/bench/results/hostile.md
 PIDS=()
@@ -63,7 +66,7 @@ need taskset util-linux
 
 echo "building into $WORK" >&2
 go build -o "$WORK/fastbase" ./cmd/fastbase
-(cd bench && GOWORK=off go build -o "$WORK/" ./cmd/nethttp ./cmd/fasthttp ./cmd/hostile)
+(cd bench && GOWORK=off go build -o "$WORK/" ./cmd/nethttp ./cmd/fasthttp ./cmd/gohttpbin ./cmd/hostile)
 HOSTILE="taskset -c $CLIENT_CPU $WORK/hostile"
 
 cat >"$WORK/nginx.conf" <<EOF
@@ -91,6 +94,8 @@ server_cmd() {
 	case $1 in
 	fastbase) echo "$WORK/fastbase -addr $ADDR -handler hello -quiet -loops 1" ;;
 	fastbase-nocap) echo "$WORK/fastbase -addr $ADDR -handler hello -quiet -loops 1 -max-conns -1" ;;
+	fastbase-httpbin) echo "$WORK/fastbase -addr $ADDR -handler httpbin -quiet -loops 1" ;;
+	go-httpbin) echo "$WORK/gohttpbin -addr $ADDR" ;;
 	nginx) echo "nginx -p $WORK -c $WORK/nginx.conf" ;;
 	net/http) echo "$WORK/nethttp -addr $ADDR" ;;
 	fasthttp) echo "$WORK/fasthttp -addr $ADDR" ;;
@@ -254,6 +259,26 @@ phase_limits() {
 	r=$(timeout 60 $HOSTILE limits -addr "$ADDR" -n 2000 -pid "$SPID")
 	stop fastbase
 	report "peak RSS $(field peak_rss_mb "$r") MB; GETs answered $(field gets_ok "$r") of 2000; header flood: $(field header_flood_status "$r"); 10 MB body: $(field body_10mb_status "$r"); later requests $(field after_ok "$r") of 20"
+}
+
+phase_resets() {
+	report ""
+	report "### 1,500 connections ask for /delay/1 and are reset as the answers fall due, 5 rounds, then 20 requests"
+	report ""
+	report "| server | rounds the server survived | later requests answered | exit on SIGTERM |"
+	report "|---|---|---|---|"
+	for s in fastbase-httpbin go-httpbin; do
+		start "$s"
+		local r survived=0 after=0
+		for _ in 1 2 3 4 5; do
+			r=$(timeout 60 $HOSTILE resets -addr "$ADDR" -n 1500 -path /delay/1 -at 1s -after 20)
+			kill -0 "$SPID" 2>/dev/null || break
+			survived=$((survived + 1))
+			after=$(field after_ok "$r")
+		done
+		stop "$s"
+		report "| $s | $survived of 5 | $after of 20 | $STATUS |"
+	done
 }
 
 report "## fastbase under hostile load ($(date -u +%Y-%m-%d), $(git rev-parse --short HEAD), $(nproc) CPUs, nginx $(nginx -v 2>&1 | sed 's/.*\///'))"

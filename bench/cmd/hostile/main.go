@@ -6,6 +6,7 @@
 //	hostile nonreading -addr A -n 1000   pipeline GETs on n connections that never read, with a 4 KB receive buffer
 //	hostile uploads -addr A -n 200       POST n bodies of -size bytes, -c at a time
 //	hostile limits -addr A -n 2000       n concurrent GETs, a 32 MB header flood and a 10 MB body at once
+//	hostile resets -addr A -n 1500       ask -path (an answer that comes after -at) on n connections, reset them all as it falls due
 //
 // Every mode ends with -after normal requests on new connections and prints
 // one line of key=value results; with -pid it also samples the server's
@@ -47,6 +48,8 @@ func main() {
 	conc := fs.Int("c", 4, "uploads at a time")
 	after := fs.Int("after", 20, "normal requests afterwards")
 	pids := fs.String("pid", "", "server processes whose memory to sample, comma-separated")
+	path := fs.String("path", "/delay/1", "what the resets mode asks for: an answer that comes later")
+	at := fs.Duration("at", time.Second, "when the resets mode's answers fall due, after they were asked")
 	_ = fs.Parse(os.Args[2:])
 	if host, _, err := net.SplitHostPort(*addr); err != nil || !net.ParseIP(host).IsLoopback() {
 		fmt.Fprintln(os.Stderr, "hostile: -addr must be a loopback address")
@@ -64,6 +67,8 @@ func main() {
 		result = uploads(*addr, *n, *size, *conc)
 	case "limits":
 		result = limits(*addr, *n)
+	case "resets":
+		result = resets(*addr, *n, *path, *at)
 	default:
 		fmt.Fprintln(os.Stderr, "hostile: unknown mode", mode)
 		os.Exit(2)
@@ -107,6 +112,49 @@ func burst(addr string, n int, hold time.Duration) string {
 		c.Close()
 	}
 	return fmt.Sprintf("mode=burst attempts=%d connected=%d failed=%d answered_503=%d", n, connected.Load(), refused.Load(), answered503)
+}
+
+// resets asks path on n connections at once, and resets every connection
+// (SO_LINGER 0, then close) over some 10 ms around the time the answers
+// fall due, at after they were asked: the server meets many resets in the
+// same round of its loop as the timers that write to those connections.
+func resets(addr string, n int, path string, at time.Duration) string {
+	conns := make([]*net.TCPConn, 0, n)
+	for range n {
+		c, err := net.DialTimeout("tcp", addr, 3*time.Second)
+		if err != nil {
+			break
+		}
+		conns = append(conns, c.(*net.TCPConn))
+	}
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	req := []byte("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+	start := time.Now()
+	for _, c := range conns {
+		_, _ = c.Write(req)
+	}
+	var wg sync.WaitGroup
+	for k := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Until(start.Add(at - 5*time.Millisecond)))
+			for i := k; i < len(conns); i += 4 {
+				_ = conns[i].SetLinger(0)
+				_ = conns[i].Close()
+				if i%40 == k {
+					time.Sleep(time.Millisecond)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	time.Sleep(300 * time.Millisecond)
+	return fmt.Sprintf("mode=resets connections=%d", len(conns))
 }
 
 // nonReading pipelines GETs on n connections with a small receive buffer
