@@ -305,13 +305,18 @@ func args(r *handler.Request) url.Values {
 }
 
 // requestHeaders is every request header by canonical name, values in the
-// order received, Host included.
+// order received, and Host as go-httpbin sets it: once, the request's host
+// (see headerLines).
 func requestHeaders(r *handler.Request) map[string][]string {
-	h := make(map[string][]string, len(r.Headers()))
+	h := make(map[string][]string, len(r.Headers())+1)
 	for _, f := range r.Headers() {
+		if isHost(f.Name) {
+			continue
+		}
 		k := textproto.CanonicalMIMEHeaderKey(string(f.Name))
 		h[k] = append(h[k], string(f.Value))
 	}
+	h["Host"] = []string{string(r.Parsed().Host)}
 	return h
 }
 

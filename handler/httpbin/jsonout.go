@@ -94,16 +94,27 @@ func (s *jsonScratch) queryPairs(query []byte) []entry {
 }
 
 // headerLines lists the request's header lines by canonical name, as
-// net/http's Header holds them (Host among them, as go-httpbin adds it).
+// net/http's Header holds them, and Host as go-httpbin adds it: once, the
+// request's host (which for an absolute-form target is the target's, not
+// the Host field's), also when the request had no Host field.
 func (s *jsonScratch) headerLines(r *handler.Request) []entry {
 	s.entries = s.entries[:0]
 	for _, h := range r.Headers() {
+		if isHost(h.Name) {
+			continue
+		}
 		start := len(s.text)
 		s.text = appendCanonicalKey(s.text, h.Name)
 		s.entries = append(s.entries, entry{s.text[start:len(s.text):len(s.text)], h.Value})
 	}
+	s.entries = append(s.entries, entry{hostKey, r.Parsed().Host})
 	return s.sorted()
 }
+
+var hostKey = []byte("Host")
+
+// isHost reports whether name is Host, in any case.
+func isHost(name []byte) bool { return len(name) == 4 && bytes.EqualFold(name, hostKey) }
 
 // sorted sorts the entries by key, keeping the order of equal keys.
 func (s *jsonScratch) sorted() []entry {

@@ -189,6 +189,16 @@ func TestRequestInspection(t *testing.T) {
 		"Host": []any{"localhost:8080"}, "X-Thing": []any{"1", "2"},
 	}}, get(t, h, "GET", "/headers", "x-thing: 1", "X-THING: 2").json(t))
 
+	// Host as go-httpbin gives it: net/http's Request.Host, which for an
+	// absolute-form target is the target's authority, and which is there,
+	// empty, when an HTTP/1.0 request has no Host field.
+	absolute := do(t, h, "GET http://admin.example/headers HTTP/1.1\r\nHost: public.example\r\n\r\n").json(t)
+	assert.Equal(t, map[string]any{"headers": map[string]any{"Host": []any{"admin.example"}}}, absolute)
+	assert.Equal(t, "http://admin.example/get",
+		do(t, h, "GET http://admin.example/get HTTP/1.1\r\nHost: public.example\r\n\r\n").json(t)["url"])
+	noHost := do(t, h, "GET /headers HTTP/1.0\r\nX-Thing: 1\r\n\r\n").json(t)
+	assert.Equal(t, map[string]any{"headers": map[string]any{"Host": []any{""}, "X-Thing": []any{"1"}}}, noHost)
+
 	assert.Equal(t, map[string]any{"origin": "127.0.0.1"}, get(t, h, "GET", "/ip").json(t))
 	assert.Equal(t, map[string]any{"origin": "203.0.113.7"}, get(t, h, "GET", "/ip", "X-Forwarded-For: 203.0.113.7, 10.0.0.1").json(t))
 	assert.Equal(t, map[string]any{"origin": "198.51.100.2"}, get(t, h, "GET", "/ip", "X-Forwarded-For: 203.0.113.7", "CF-Connecting-IP: 198.51.100.2").json(t))
