@@ -88,3 +88,42 @@ func TestAFailedWriteOfAWorkersStream(t *testing.T) {
 	require.NoError(t, srv.Shutdown(ctx))
 	assert.Less(t, time.Since(start), 2*time.Second, "Shutdown waited for a job that was gone")
 }
+
+// Pipelined requests on workers whose answers are done while the answer
+// before them is held on the loop (a delay) or given up for a reset: when
+// the connection goes, every job is let go, and Shutdown does not wait for
+// them.
+func TestJobsBehindAHeldAnswerAreLetGo(t *testing.T) {
+	h := handler.New().Handle("GET", func(r *handler.Request) {
+		switch string(r.Parsed().Path) {
+		case "/delay":
+			r.SendAfter(300 * time.Millisecond)
+		case "/reset":
+			time.Sleep(50 * time.Millisecond) // the next one is done first
+			r.ResetConnection()
+			return
+		}
+		_, _ = r.WriteString("x")
+	})
+	for _, first := range []string{"/delay", "/reset"} {
+		t.Run(first[1:], func(t *testing.T) {
+			srv := &Server{Handler: h, Workers: 2}
+			addr := startServer(t, srv)
+			c, err := net.Dial("tcp", addr)
+			require.NoError(t, err)
+			_, err = io.WriteString(c, "GET "+first+" HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+			require.NoError(t, err)
+			time.Sleep(100 * time.Millisecond) // both done on the workers
+			require.NoError(t, c.Close())
+			assert.Eventually(t, func() bool {
+				st := srv.Stats()
+				return st.ConnsOpen == 0 && st.PendingAnswers == 0 && st.InFlight == 0
+			}, 5*time.Second, 10*time.Millisecond, "jobs of a closed connection are left in flight")
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			start := time.Now()
+			require.NoError(t, srv.Shutdown(ctx))
+			assert.Less(t, time.Since(start), 2*time.Second, "Shutdown waited for jobs that were gone")
+		})
+	}
+}

@@ -95,6 +95,7 @@ func (cn *conn) holdJob(j *job) {
 		pl.mu.Lock()
 		pl.closing = true
 		pl.retire(j)
+		pl.flush() // drops the answers done behind it
 		pl.mu.Unlock()
 		cn.aborted = true
 		_ = resetConnection(cn.c)

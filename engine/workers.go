@@ -387,14 +387,16 @@ func (pl *pipeline) retire(j *job) {
 	j.free()
 }
 
-// close marks the pipeline's connection closed; jobs still on workers are
-// dropped when they finish. It runs on the event loop, in OnClose. Taking the
-// lock orders it with finish: a worker either sees the connection gone or
-// has queued its write before the loop goes on, so nothing is queued to a
-// loop that has stopped.
+// close marks the pipeline's connection closed: the jobs done already,
+// which may wait behind an answer the loop held, are dropped now, and those
+// still on workers when they finish. It runs on the event loop, in OnClose.
+// Taking the lock orders it with finish: a worker either sees the
+// connection gone or has queued its write before the loop goes on, so
+// nothing is queued to a loop that has stopped.
 func (pl *pipeline) close() {
 	pl.mu.Lock()
 	pl.gone.Store(true)
+	pl.flush()
 	pl.mu.Unlock()
 }
 
