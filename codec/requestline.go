@@ -217,12 +217,14 @@ func absolutePath(target []byte) []byte {
 }
 
 // absoluteAuthority returns the authority of an absolute-form target
-// (RFC 9112 §3.2.2): what follows "scheme://", up to the path, the query
-// or the fragment. ok is false for a target of another form.
+// (RFC 9112 §3.2.2): what follows "scheme://", up to the path or the
+// query, where absolutePath and splitTarget cut it too. A fragment, which
+// has no place in a request target, stays in it, and fails the host check.
+// ok is false for a target of another form.
 func absoluteAuthority(target []byte) (authority []byte, ok bool) {
 	authority, ok = afterScheme(target)
 	for i, c := range authority {
-		if c == '/' || c == '?' || c == '#' {
+		if c == '/' || c == '?' {
 			return authority[:i], ok
 		}
 	}
