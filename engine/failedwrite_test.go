@@ -3,7 +3,10 @@ package engine
 import (
 	"context"
 	"io"
+	"math/rand/v2"
 	"net"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,6 +127,83 @@ func TestJobsBehindAHeldAnswerAreLetGo(t *testing.T) {
 			start := time.Now()
 			require.NoError(t, srv.Shutdown(ctx))
 			assert.Less(t, time.Since(start), 2*time.Second, "Shutdown waited for jobs that were gone")
+		})
+	}
+}
+
+// storming answers GET /d after up to 30 ms, GET /s with a stream of five
+// pieces 5 ms apart, and anything else at once; on workers with blocking.
+func storming(blocking bool) *handler.Handler {
+	h := handler.New()
+	handle := h.Handle
+	if blocking {
+		handle = h.HandleBlocking
+	}
+	return handle("GET", func(r *handler.Request) {
+		switch string(r.Parsed().Path) {
+		case "/d":
+			r.SendAfter(time.Duration(rand.IntN(30)) * time.Millisecond)
+			_, _ = r.WriteString("late")
+		case "/s":
+			r.SendResponse(200, "")
+			r.EndHeaders()
+			_, _ = r.WriteString("first\n")
+			n := 0
+			var next handler.StreamFunc
+			next = func(s *handler.Stream) {
+				_, _ = s.WriteString("piece\n")
+				if n++; n < 5 {
+					s.After(5*time.Millisecond, next)
+				}
+			}
+			r.Stream(5*time.Millisecond, next)
+		default:
+			_, _ = r.WriteString("hello")
+		}
+	})
+}
+
+// A storm of 300 connections, each pipelining one to four requests for
+// delayed, streamed and plain answers (every fifth with a bad Host last),
+// reset after up to 40 ms: whatever each was doing, the server lets go of
+// every answer and job, and answers afterwards.
+func TestResetStorm(t *testing.T) {
+	paths := []string{"/d", "/s", "/"}
+	for _, workers := range []int{0, 2} {
+		t.Run("workers="+strconv.Itoa(workers), func(t *testing.T) {
+			srv := &Server{Handler: storming(workers > 0), Workers: workers}
+			addr := startServer(t, srv)
+			var wg sync.WaitGroup
+			for i := range 300 {
+				wg.Go(func() {
+					c, err := net.Dial("tcp", addr)
+					if err != nil {
+						return
+					}
+					var req string
+					for range 1 + i%4 {
+						req += "GET " + paths[rand.IntN(len(paths))] + " HTTP/1.1\r\nHost: x\r\n\r\n"
+					}
+					if i%5 == 0 {
+						req += "GET / HTTP/1.1\r\nHost: a:b\r\n\r\n"
+					}
+					_, _ = io.WriteString(c, req)
+					time.Sleep(time.Duration(rand.IntN(40)) * time.Millisecond)
+					_ = c.(*net.TCPConn).SetLinger(0)
+					_ = c.Close()
+				})
+				if i%20 == 0 {
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+			wg.Wait()
+			assert.Eventually(t, func() bool {
+				st := srv.Stats()
+				return st.PendingAnswers == 0 && st.InFlight == 0 && st.ConnsOpen == 0
+			}, 5*time.Second, 20*time.Millisecond, "what is left after the storm: %+v", srv.Stats())
+			rc := dial(t, addr)
+			rc.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+			require.Equal(t, 200, rc.response("GET").StatusCode)
 		})
 	}
 }
