@@ -209,6 +209,19 @@ func (d *diffCase) theyRefuse(substr string) bool {
 	return d.ours.OK && !d.theirs.OK && strings.Contains(d.theirs.Why, substr)
 }
 
+// headerFolded reports whether a line of raw's header block, after the
+// request line, begins with SP or HTAB: an obs-fold.
+func (d *diffCase) headerFolded() bool {
+	block, _, _ := strings.Cut(strings.ReplaceAll(string(d.raw), "\r\n", "\n"), "\n\n")
+	lines := strings.Split(block, "\n")
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") {
+			return true
+		}
+	}
+	return false
+}
+
 // requestLine returns the first line of raw that is not empty, without its
 // line ending, and whether empty lines came before it.
 func (d *diffCase) requestLine() (line string, afterEmpty bool) {
@@ -340,10 +353,12 @@ var allowedDisagreements = []disagreement{
 	{
 		name: "obs-fold",
 		cite: "RFC 9112 §5.2: a server that receives an obs-fold in a request message MUST either reject " +
-			"the message by sending a 400 or replace each obs-fold with SP; fastbase rejects it",
+			"the message by sending a 400 or replace each obs-fold with SP; fastbase rejects it, and when " +
+			"the part of a framing field before the fold is not valid alone, for that",
 		example: "GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n",
 		applies: func(d *diffCase) bool {
-			return d.weRefuse("400 Folded header line") || d.weRefuse("body: Folded trailer line")
+			return d.weRefuse("400 Folded header line") || d.weRefuse("body: Folded trailer line") ||
+				d.weRefuse("400 ") && d.headerFolded()
 		},
 	},
 	{
