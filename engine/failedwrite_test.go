@@ -81,15 +81,22 @@ func TestAFailedWriteOfAWorkersStream(t *testing.T) {
 	// The worker finishes at 200 ms, while the loop is busy from 100 to
 	// 400 ms; the reset comes at 150 ms.
 	resetWhileLoopBusy(t, srv, addr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 100*time.Millisecond, 300*time.Millisecond, 50*time.Millisecond)
+	assertAllLetGo(t, srv, "the reset connection's stream and job are let go")
+}
+
+// assertAllLetGo asserts that srv comes to hold no connection, pending
+// answer or job, and that Shutdown then does not wait for any.
+func assertAllLetGo(t *testing.T, srv *Server, msg string) {
+	t.Helper()
 	assert.Eventually(t, func() bool {
 		st := srv.Stats()
 		return st.PendingAnswers == 0 && st.InFlight == 0 && st.ConnsOpen == 0
-	}, 5*time.Second, 10*time.Millisecond, "the reset connection's stream and job are let go")
+	}, 5*time.Second, 10*time.Millisecond, msg)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
 	require.NoError(t, srv.Shutdown(ctx))
-	assert.Less(t, time.Since(start), 2*time.Second, "Shutdown waited for a job that was gone")
+	assert.Less(t, time.Since(start), 2*time.Second, "Shutdown waited for what was gone")
 }
 
 // Pipelined requests on workers whose answers are done while the answer
@@ -118,15 +125,7 @@ func TestJobsBehindAHeldAnswerAreLetGo(t *testing.T) {
 			require.NoError(t, err)
 			time.Sleep(100 * time.Millisecond) // both done on the workers
 			require.NoError(t, c.Close())
-			assert.Eventually(t, func() bool {
-				st := srv.Stats()
-				return st.ConnsOpen == 0 && st.PendingAnswers == 0 && st.InFlight == 0
-			}, 5*time.Second, 10*time.Millisecond, "jobs of a closed connection are left in flight")
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			start := time.Now()
-			require.NoError(t, srv.Shutdown(ctx))
-			assert.Less(t, time.Since(start), 2*time.Second, "Shutdown waited for jobs that were gone")
+			assertAllLetGo(t, srv, "jobs of a closed connection are left in flight")
 		})
 	}
 }

@@ -52,6 +52,21 @@ func dialSmallWindow(t *testing.T, addr string) net.Conn {
 	return c
 }
 
+// askAndStopReading sends a GET on a connection with a small receive
+// buffer (dialSmallWindow) and returns once the answer has begun to
+// arrive, with the connection and its reader, which holds its first bytes.
+func askAndStopReading(t *testing.T, addr string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	c := dialSmallWindow(t, addr)
+	_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(c)
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
+	_, err = br.Peek(1)
+	require.NoError(t, err)
+	return c, br
+}
+
 // bodyLength reads one response from br and returns how many bytes of its
 // body came before the body ended or the connection did.
 func bodyLength(t *testing.T, c net.Conn, br *bufio.Reader) int {
@@ -71,15 +86,9 @@ func bodyLength(t *testing.T, c net.Conn, br *bufio.Reader) int {
 func TestWriteTimeoutCutsAClientThatStopsReading(t *testing.T) {
 	const size = 32 << 20
 	addr := startServer(t, &Server{Handler: bigAnswer(size), WriteTimeout: 300 * time.Millisecond})
-	c := dialSmallWindow(t, addr)
-	_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-	require.NoError(t, err)
 	// Once the answer has begun to arrive, the client reads nothing for
 	// five times the write timeout.
-	br := bufio.NewReader(c)
-	require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
-	_, err = br.Peek(1)
-	require.NoError(t, err)
+	c, br := askAndStopReading(t, addr)
 	time.Sleep(1500 * time.Millisecond)
 	assert.Less(t, bodyLength(t, c, br), size, "the stalled client got the whole answer")
 }
@@ -152,13 +161,7 @@ func TestWriteTimeoutCutsAStreamThatIsNotRead(t *testing.T) {
 			srv := &Server{Handler: streamForever(), Workers: workers,
 				WriteTimeout: 300 * time.Millisecond, IdleTimeout: 20 * time.Second}
 			addr := startServer(t, srv)
-			c := dialSmallWindow(t, addr)
-			_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-			require.NoError(t, err)
-			br := bufio.NewReader(c)
-			require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
-			_, err = br.Peek(1)
-			require.NoError(t, err)
+			askAndStopReading(t, addr)
 			// From here on the client reads nothing until the connection
 			// is gone, which the server's count of open ones shows.
 			start := time.Now()
