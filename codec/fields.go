@@ -228,13 +228,13 @@ func hostBytes(b []byte) byte {
 	return seen
 }
 
-// Entries of hostByte: notHost for a byte no Host value holds, the others
-// for the bytes whose place the grammar decides.
+// Entries of hostByte: notHost for a byte no Host value holds, hostPlaced
+// for the bytes whose place the grammar decides (':' before a port and in
+// IP literals, '[' and ']' around an IP literal, '%' before two hex
+// digits).
 const (
 	notHost    = 1
-	hostColon  = 2 // ':' ends the host before a port, and is in IP literals
-	hostOther  = 4 // '[', ']' around an IP literal; '%' before two hex digits
-	hostPlaced = hostColon | hostOther
+	hostPlaced = 2
 )
 
 // hostByte classifies every byte for isHostValue: RFC 3986's unreserved and
@@ -253,21 +253,17 @@ var hostByte = func() (t [256]byte) {
 	for _, c := range "-._~!$&'()*+,;=" {
 		t[c] = 0
 	}
-	t[':'] = hostColon
-	t['['], t[']'], t['%'] = hostOther, hostOther, hostOther
+	for _, c := range ":[]%" {
+		t[c] = hostPlaced
+	}
 	return t
 }()
 
-// nameAndPort reports whether b, of host bytes with one or more colons and
-// no brackets or percent signs, is a reg-name or IPv4 address, a colon and
-// a port: every byte after the first colon is a digit.
-func nameAndPort(b []byte) bool {
-	i := 0
-	for i < len(b) && b[i] != ':' {
-		i++
-	}
-	for i++; i < len(b); i++ {
-		if b[i]-'0' > 9 {
+// isPort reports whether b, what follows a host's colon, is a port:
+// digits, maybe none.
+func isPort(b []byte) bool {
+	for _, c := range b {
+		if c-'0' > 9 {
 			return false
 		}
 	}
@@ -288,11 +284,11 @@ func hostShape(b []byte) bool {
 			return false
 		}
 		rest := b[end+1:]
-		return len(rest) == 0 || rest[0] == ':' && nameAndPort(rest)
+		return len(rest) == 0 || rest[0] == ':' && isPort(rest[1:])
 	}
 	name := b
 	if i := bytes.IndexByte(b, ':'); i >= 0 {
-		if !nameAndPort(b) {
+		if !isPort(b[i+1:]) {
 			return false
 		}
 		name = b[:i]
