@@ -39,10 +39,12 @@ type pendingAnswer struct {
 }
 
 // wait sets p's timer for at, when it sends the held response or the
-// stream's next piece.
+// stream's next piece, and has the connection's timer watch what it wrote
+// meanwhile (watchOutput).
 func (p *pendingAnswer) wait(ws *workspace, at int64) {
 	p.due = at
 	ws.schedule(&p.t, at, p)
+	p.cn.watchOutput()
 }
 
 // deferAnswer takes the response that the request just served wrote to
@@ -84,19 +86,14 @@ func (cn *conn) deferAnswer(out []byte, start int, keepAlive bool, delay time.Du
 // job; the job is retired when the answer is over.
 func (cn *conn) holdJob(j *job) {
 	if cn.closed {
-		cn.dropJob(j)
+		j.pl.drop(j, false)
 		return
 	}
 	ws := cn.ws
 	s := ws.s
 	if j.abort {
 		// A worker's handler asked for a reset instead of its answer.
-		pl := j.pl // retire recycles j
-		pl.mu.Lock()
-		pl.closing = true
-		pl.retire(j)
-		pl.flush() // drops the answers done behind it
-		pl.mu.Unlock()
+		j.pl.drop(j, true)
 		cn.aborted = true
 		_ = resetConnection(cn.c)
 		_ = ws.loop.Close(cn.c)
@@ -113,7 +110,7 @@ func (cn *conn) holdJob(j *job) {
 		// connection under it, before the answer is attached: the job is
 		// dropped here, as for a connection that had closed before.
 		if !cn.send(j.out.B) {
-			cn.dropJob(j)
+			j.pl.drop(j, false)
 			return
 		}
 		bytebufferpool.Put(j.out)
@@ -123,28 +120,18 @@ func (cn *conn) holdJob(j *job) {
 	ws.stats.pending.Add(1)
 	cn.work().later = p
 	p.wait(ws, at)
-	cn.watchOutput()
 }
 
 // watchOutput has the connection's timer look at it within pollInterval
 // while output waits in its buffer: the write timeout is counted there
 // (check). An answer that comes later writes outside a batch, which would
 // otherwise leave the timer where the batch set it: at no deadline for an
-// answer on the loop, at the idle timeout for one on a worker.
+// answer on the loop, at the idle timeout for one on a worker. A pending
+// answer calls it each time it waits (pendingAnswer.wait).
 func (cn *conn) watchOutput() {
 	if !cn.closed && cn.c.OutboundBuffered() > 0 {
 		cn.arm()
 	}
-}
-
-// dropJob retires j, whose connection has closed, and drops the responses
-// that waited behind it.
-func (cn *conn) dropJob(j *job) {
-	pl := j.pl // retire recycles j
-	pl.mu.Lock()
-	pl.retire(j)
-	pl.flush()
-	pl.mu.Unlock()
 }
 
 // resetConnection makes the close of c a TCP reset: with SO_LINGER at
@@ -187,7 +174,6 @@ func (p *pendingAnswer) expire(now int64) {
 		}
 		if p.stream != nil {
 			p.wait(ws, now+int64(min(p.stream.Wait(), s.maxDelay())))
-			cn.watchOutput()
 			return
 		}
 		p.finish(true)
@@ -196,9 +182,8 @@ func (p *pendingAnswer) expire(now int64) {
 	if c.OutboundBuffered() > s.maxOutbound() {
 		// The client does not read: the next piece waits until the output
 		// has gone down (the write timeout cuts a client that never reads).
-		p.due = 0
-		ws.schedule(&p.t, now+int64(pollInterval), p)
-		cn.watchOutput()
+		p.wait(ws, now+int64(pollInterval))
+		p.due = 0 // nothing is sent then, so it is not late
 		return
 	}
 	bb := bytebufferpool.Get()
@@ -214,7 +199,6 @@ func (p *pendingAnswer) expire(now int64) {
 	}
 	if !done {
 		p.wait(ws, now+int64(min(p.stream.Wait(), s.maxDelay())))
-		cn.watchOutput()
 		return
 	}
 	p.finish(p.stream.KeepAlive())
@@ -304,11 +288,7 @@ func (p *pendingAnswer) cancel() {
 	ws.stats.pending.Add(-1)
 	p.cn.w.later = nil
 	if j := p.job; j != nil {
-		pl := j.pl // retire recycles j
-		pl.mu.Lock()
-		pl.retire(j)
-		pl.flush() // the connection is gone: drops what waited behind
-		pl.mu.Unlock()
+		j.pl.drop(j, false) // the connection is gone: drops what waited behind
 	}
 }
 

@@ -218,16 +218,14 @@ func (cn *conn) endBatch(b *batch) gnet.Action {
 	b.bb.B = b.out
 	bytebufferpool.Put(b.bb)
 	ws.flushLog()
-	if !open {
-		// The write failed and gnet closed the connection under it.
-		ws.batch = batch{}
-		return gnet.None
-	}
-	if b.used > 0 {
-		_, _ = c.Discard(b.used)
-	}
-	keepAlive := b.keepAlive
+	used, keepAlive := b.used, b.keepAlive
 	ws.batch = batch{}
+	if !open {
+		return gnet.None // the write failed and gnet closed the connection under it
+	}
+	if used > 0 {
+		_, _ = c.Discard(used)
+	}
 	if cn.aborted {
 		return resetConnection(c)
 	}

@@ -387,6 +387,20 @@ func (pl *pipeline) retire(j *job) {
 	j.free()
 }
 
+// drop retires j, whose answer will not be written, and flushes the
+// pipeline, which drops the answers done behind it once the connection is
+// gone or closing (a last answer, which closing marks, went out or was
+// given up for a reset).
+func (pl *pipeline) drop(j *job, closing bool) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if closing {
+		pl.closing = true
+	}
+	pl.retire(j)
+	pl.flush()
+}
+
 // close marks the pipeline's connection closed: the jobs done already,
 // which may wait behind an answer the loop held, are dropped now, and those
 // still on workers when they finish. It runs on the event loop, in OnClose.
